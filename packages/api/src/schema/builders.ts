@@ -74,15 +74,30 @@ export type Plain<T> = { [K in keyof T]: T[K] };
 /** `metav1.ObjectMeta` as a plain object. */
 export type ObjectMeta = Plain<V1ObjectMeta>;
 
-export const objectEnvelope = () => ({
-  apiVersion: Type.Optional(
-    Type.String({
-      description: "The group and version of this object's schema, e.g. core.spinkube.dev/v1alpha1.",
-    }),
-  ),
-  kind: Type.Optional(Type.String({ description: 'The kind of this object, in CamelCase, e.g. SpinApp.' })),
-  metadata: Type.Optional(Type.Unsafe<ObjectMeta>({ type: 'object' })),
-});
+/**
+ * A top-level kind: the `apiVersion`/`kind`/`metadata` envelope plus optional `spec` and `status`.
+ */
+export const kindSchema = <Spec extends TSchema, Status extends TSchema>(
+  spec: Spec,
+  status: Status,
+  description: string,
+) =>
+  Type.Object(
+    {
+      apiVersion: Type.Optional(
+        Type.String({
+          description: "The group and version of this object's schema, e.g. core.spinkube.dev/v1alpha1.",
+        }),
+      ),
+      kind: Type.Optional(
+        Type.String({ description: 'The kind of this object, in CamelCase, e.g. SpinApp.' }),
+      ),
+      metadata: Type.Optional(Type.Unsafe<ObjectMeta>({ type: 'object' })),
+      spec: Type.Optional(spec),
+      status: Type.Optional(status),
+    },
+    { description },
+  );
 
 export type { TSchema };
 

@@ -3,7 +3,7 @@
  * installs on selected nodes, with the RuntimeClass that schedules pods onto them.
  */
 import { Type, type Static } from 'typebox';
-import { objectEnvelope, stringEnum, stringMap } from '../schema/builders.js';
+import { kindSchema, stringEnum, stringMap } from '../schema/builders.js';
 import { ConditionSchema } from '../schema/condition.js';
 
 export const SHIM_PLATFORM_OS = ['linux'] as const;
@@ -87,13 +87,10 @@ export const ShimStatusSchema = Type.Object(
   { description: 'The observed state of a Shim.' },
 );
 
-export const ShimSchema = Type.Object(
-  {
-    ...objectEnvelope(),
-    spec: Type.Optional(ShimSpecSchema),
-    status: Type.Optional(ShimStatusSchema),
-  },
-  { description: 'A containerd shim installed on nodes by the runtime-class-manager.' },
+export const ShimSchema = kindSchema(
+  ShimSpecSchema,
+  ShimStatusSchema,
+  'A containerd shim installed on nodes by the runtime-class-manager.',
 );
 
 export type ShimPlatform = Static<typeof ShimPlatformSchema>;

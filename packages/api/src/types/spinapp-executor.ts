@@ -3,7 +3,7 @@
  * containerd shim (`runtimeClassName`) or in a container running `spin up` (`spinImage`).
  */
 import { Type, type Static } from 'typebox';
-import { objectEnvelope } from '../schema/builders.js';
+import { kindSchema } from '../schema/builders.js';
 
 export const ExecutorOtelConfigSchema = Type.Object(
   {
@@ -68,13 +68,10 @@ export const SpinAppExecutorStatusSchema = Type.Object(
   { description: 'The observed state of a SpinAppExecutor.' },
 );
 
-export const SpinAppExecutorSchema = Type.Object(
-  {
-    ...objectEnvelope(),
-    spec: Type.Optional(SpinAppExecutorSpecSchema),
-    status: Type.Optional(SpinAppExecutorStatusSchema),
-  },
-  { description: 'How SpinApps in a namespace are executed.' },
+export const SpinAppExecutorSchema = kindSchema(
+  SpinAppExecutorSpecSchema,
+  SpinAppExecutorStatusSchema,
+  'How SpinApps in a namespace are executed.',
 );
 
 export type ExecutorOtelConfig = Static<typeof ExecutorOtelConfigSchema>;

@@ -11,7 +11,7 @@ import type {
   V1VolumeMount,
 } from '@kubernetes/client-node';
 import { Type, type Static } from 'typebox';
-import { int32, kubernetesSchema, objectEnvelope, resourceList, stringMap } from '../schema/builders.js';
+import { int32, kubernetesSchema, kindSchema, resourceList, stringMap } from '../schema/builders.js';
 import { ConditionSchema } from '../schema/condition.js';
 
 const HttpHealthProbeHeaderSchema = Type.Object(
@@ -238,13 +238,10 @@ export const SpinAppStatusSchema = Type.Object(
   { description: 'The observed state of a SpinApp.' },
 );
 
-export const SpinAppSchema = Type.Object(
-  {
-    ...objectEnvelope(),
-    spec: Type.Optional(SpinAppSpecSchema),
-    status: Type.Optional(SpinAppStatusSchema),
-  },
-  { description: 'A Spin application run on Kubernetes by the spin-operator.' },
+export const SpinAppSchema = kindSchema(
+  SpinAppSpecSchema,
+  SpinAppStatusSchema,
+  'A Spin application run on Kubernetes by the spin-operator.',
 );
 
 export type HealthProbe = Static<typeof HealthProbeSchema>;
