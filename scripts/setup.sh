@@ -43,7 +43,6 @@ spinkube_install_node() {
     fi
     export PATH="$bin:$PATH"
   fi
-  [ -d /usr/local/go/bin ] && export PATH="$PATH:/usr/local/go/bin"
   node -e 'if (+process.versions.node.split(".")[0] < 24) { console.error("Node 24 is required, found " + process.version); process.exit(1) }'
 }
 
@@ -56,9 +55,24 @@ spinkube_install_npm() {
   fi
 }
 
+# Go builds the pinned Kubernetes binaries, etcd, kwok and helm for the test clusters (once; cached).
+spinkube_check_go() {
+  [ -d /usr/local/go/bin ] && export PATH="$PATH:/usr/local/go/bin"
+  local version
+  version="$(go env GOVERSION 2>/dev/null | sed 's/^go//')"
+  local major="${version%%.*}" rest="${version#*.}"
+  local minor="${rest%%.*}"
+  if [ -z "$version" ] || [ "$major" -lt 1 ] || { [ "$major" -eq 1 ] && [ "$minor" -lt 24 ]; }; then
+    spinkube_log "Go 1.24 or newer is needed to build the test-cluster binaries (found: ${version:-none})."
+    spinkube_log "Install it (e.g. into /usr/local/go) or pre-fill \$SPINKUBE_CACHE with the built tools."
+    return 1
+  fi
+}
+
 spinkube_install_apt
 spinkube_install_node
 spinkube_install_npm
+spinkube_check_go
 export NX_NO_CLOUD=true
 [ -n "${CI:-}" ] && export NX_DAEMON=false
 cd "$spinkube_root" || return 1

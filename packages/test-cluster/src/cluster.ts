@@ -1,0 +1,62 @@
+/**
+ * One interface over the two providers: `startCluster()` gives a kubeconfig for a real cluster and a
+ * `stop()` that removes everything it started.
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import { startKindCluster, stopKindCluster } from './kind/kind-cluster.js';
+import { startLocalCluster, stopLocalCluster } from './local/local-cluster.js';
+
+export type ClusterProvider = 'local' | 'kind';
+
+export interface StartClusterOptions {
+  /** `local` (pinned binaries + kwok, the default) or `kind`; `SPINKUBE_CLUSTER_PROVIDER` overrides. */
+  readonly provider?: ClusterProvider;
+  readonly name?: string;
+  readonly dataDir?: string;
+  readonly nodes?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface TestCluster {
+  readonly provider: ClusterProvider;
+  readonly name: string;
+  readonly kubeconfigPath: string;
+  /** A client configuration loaded from `kubeconfigPath`. */
+  readonly kubeConfig: KubeConfig;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(options: StartClusterOptions = {}): Promise<TestCluster> {
+  const provider = options.provider ?? providerFromEnv() ?? 'local';
+  if (provider === 'kind') {
+    const state = await startKindCluster(options);
+    return {
+      provider,
+      name: state.name,
+      kubeconfigPath: state.kubeconfigPath,
+      kubeConfig: loadKubeConfig(state.kubeconfigPath),
+      stop: () => stopKindCluster(state),
+    };
+  }
+  const state = await startLocalCluster(options);
+  return {
+    provider,
+    name: state.name,
+    kubeconfigPath: state.kubeconfigPath,
+    kubeConfig: loadKubeConfig(state.kubeconfigPath),
+    stop: () => stopLocalCluster(state),
+  };
+}
+
+export function loadKubeConfig(path: string): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(path);
+  return kubeConfig;
+}
+
+function providerFromEnv(): ClusterProvider | undefined {
+  const value = process.env['SPINKUBE_CLUSTER_PROVIDER'];
+  if (value === undefined || value === '') return undefined;
+  if (value === 'local' || value === 'kind') return value;
+  throw new Error(`SPINKUBE_CLUSTER_PROVIDER must be "local" or "kind", not "${value}"`);
+}

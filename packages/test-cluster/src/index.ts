@@ -1,0 +1,30 @@
+export {
+  startCluster,
+  loadKubeConfig,
+  type ClusterProvider,
+  type StartClusterOptions,
+  type TestCluster,
+} from './cluster.js';
+export { TestClusterError, type TestClusterErrorCode } from './errors.js';
+export { Versions } from './versions.js';
+export {
+  ensureTool,
+  binaryPath,
+  LOCAL_CLUSTER_TOOLS,
+  kubernetesTool,
+  kwokTool,
+  helm3Tool,
+  helm4Tool,
+  kindTool,
+  type Tool,
+} from './provision/tools.js';
+export {
+  createCertificateAuthority,
+  issueCertificate,
+  createKeyPair,
+  type Certificate,
+  type CertificateAuthority,
+} from './pki.js';
+export { startLocalCluster, stopLocalCluster, runningLocalCluster } from './local/local-cluster.js';
+export { freePort, freePorts } from './local/ports.js';
+export { helm, type Helm, type HelmMajor } from './helm.js';

@@ -1,0 +1,335 @@
+/**
+ * A real Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver (client-certificate auth, RBAC,
+ * admission webhooks on, service-account tokens), kube-controller-manager (Deployments, ReplicaSets,
+ * garbage collection), kube-scheduler, and kwok playing the kubelet for fake nodes, so Pods get
+ * scheduled and become Running and Ready. Every port is picked free at start; every file lives in the
+ * cluster's own data directory.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  binaryPath,
+  ensureTool,
+  etcdTool,
+  kubernetesTool,
+  kwokTool,
+  KWOK_STAGES_FILE,
+} from '../provision/tools.js';
+import { createCertificateAuthority, createKeyPair, issueCertificate, type Certificate } from '../pki.js';
+import { kubeconfigYaml } from './kubeconfig.js';
+import { fakeNode, KWOK_NODE_ANNOTATION } from './fake-nodes.js';
+import { freePorts } from './ports.js';
+import { isAlive, startProcess, stopProcess, waitFor, type StartedProcess } from './processes.js';
+import { readState, writeState, type LocalClusterState } from './state.js';
+
+export interface LocalClusterOptions {
+  /** Name used in the kubeconfig context and node names. */
+  readonly name?: string;
+  /** Where certificates, etcd data, logs and the kubeconfig go; a fresh temp directory by default. */
+  readonly dataDir?: string;
+  /** Number of kwok nodes (at least 2 by default). */
+  readonly nodes?: number;
+  readonly log?: (line: string) => void;
+}
+
+const SERVICE_CIDR = '10.96.0.0/16';
+const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
+
+export async function startLocalCluster(options: LocalClusterOptions = {}): Promise<LocalClusterState> {
+  const log = options.log ?? (() => undefined);
+  const name = options.name ?? 'spinkube-local';
+  const etcdBinary = binaryPath(await ensureTool(etcdTool, log), 'etcd');
+  const kubernetes = await ensureTool(kubernetesTool, log);
+  const kwok = await ensureTool(kwokTool, log);
+
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'spinkube-cluster-'));
+  rmSync(dataDir, { recursive: true, force: true });
+  const pkiDir = join(dataDir, 'pki');
+  const logDir = join(dataDir, 'logs');
+  for (const dir of [pkiDir, logDir]) mkdirSync(dir, { recursive: true });
+
+  const [etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwokPort] = (await freePorts(6)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const ports = { etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok: kwokPort };
+  const server = `https://127.0.0.1:${String(apiserver)}`;
+
+  const files = await writePki(pkiDir, server, name);
+  const processes: StartedProcess[] = [];
+  const state = (): LocalClusterState => ({
+    provider: 'local',
+    name,
+    dataDir,
+    kubeconfigPath: files.adminKubeconfig,
+    server,
+    ports,
+    processes: [...processes],
+    startedAt: new Date().toISOString(),
+  });
+
+  try {
+    const etcd = startProcess(
+      'etcd',
+      etcdBinary,
+      [
+        '--name=spinkube',
+        `--data-dir=${join(dataDir, 'etcd')}`,
+        `--listen-client-urls=http://127.0.0.1:${String(etcdClient)}`,
+        `--advertise-client-urls=http://127.0.0.1:${String(etcdClient)}`,
+        `--listen-peer-urls=http://127.0.0.1:${String(etcdPeer)}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${String(etcdPeer)}`,
+        `--initial-cluster=spinkube=http://127.0.0.1:${String(etcdPeer)}`,
+        '--unsafe-no-fsync',
+        '--log-level=warn',
+      ],
+      logDir,
+    );
+    processes.push(etcd);
+    writeState(state());
+    await waitFor('etcd health', () => etcdHealthy(etcdClient), { timeoutMs: 20_000, process: etcd });
+
+    const apiserverProcess = startProcess(
+      'kube-apiserver',
+      binaryPath(kubernetes, 'kube-apiserver'),
+      [
+        `--etcd-servers=http://127.0.0.1:${String(etcdClient)}`,
+        '--bind-address=127.0.0.1',
+        '--advertise-address=127.0.0.1',
+        `--secure-port=${String(apiserver)}`,
+        `--cert-dir=${join(dataDir, 'apiserver')}`,
+        `--tls-cert-file=${files.apiserverCert}`,
+        `--tls-private-key-file=${files.apiserverKey}`,
+        `--client-ca-file=${files.caCert}`,
+        `--service-account-issuer=${SERVICE_ACCOUNT_ISSUER}`,
+        `--service-account-key-file=${files.serviceAccountPublic}`,
+        `--service-account-signing-key-file=${files.serviceAccountPrivate}`,
+        `--api-audiences=${SERVICE_ACCOUNT_ISSUER}`,
+        `--service-cluster-ip-range=${SERVICE_CIDR}`,
+        '--authorization-mode=Node,RBAC',
+        '--enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,DefaultTolerationSeconds,' +
+          'MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ResourceQuota',
+        '--allow-privileged=true',
+        '--profiling=false',
+        '--v=1',
+      ],
+      logDir,
+    );
+    processes.push(apiserverProcess);
+    writeState(state());
+    await waitFor('kube-apiserver /readyz', () => apiserverReady(server, files.admin, files.caPem), {
+      timeoutMs: 60_000,
+      process: apiserverProcess,
+    });
+
+    processes.push(
+      startProcess(
+        'kube-controller-manager',
+        binaryPath(kubernetes, 'kube-controller-manager'),
+        [
+          `--kubeconfig=${files.controllerManagerKubeconfig}`,
+          `--authentication-kubeconfig=${files.controllerManagerKubeconfig}`,
+          `--authorization-kubeconfig=${files.controllerManagerKubeconfig}`,
+          '--bind-address=127.0.0.1',
+          `--secure-port=${String(controllerManager)}`,
+          `--service-account-private-key-file=${files.serviceAccountPrivate}`,
+          `--root-ca-file=${files.caCert}`,
+          '--use-service-account-credentials=true',
+          '--leader-elect=false',
+          `--cluster-name=${name}`,
+          `--service-cluster-ip-range=${SERVICE_CIDR}`,
+          '--v=1',
+        ],
+        logDir,
+      ),
+      startProcess(
+        'kube-scheduler',
+        binaryPath(kubernetes, 'kube-scheduler'),
+        [
+          `--kubeconfig=${files.schedulerKubeconfig}`,
+          `--authentication-kubeconfig=${files.schedulerKubeconfig}`,
+          `--authorization-kubeconfig=${files.schedulerKubeconfig}`,
+          '--bind-address=127.0.0.1',
+          `--secure-port=${String(scheduler)}`,
+          '--leader-elect=false',
+          '--v=1',
+        ],
+        logDir,
+      ),
+      startProcess(
+        'kwok',
+        binaryPath(kwok, 'kwok'),
+        [
+          `--kubeconfig=${files.kwokKubeconfig}`,
+          `--config=${binaryPath(kwok, KWOK_STAGES_FILE)}`,
+          '--node-lease-duration-seconds=40',
+          '--manage-all-nodes=false',
+          `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`,
+          '--node-ip=127.0.0.1',
+          '--cidr=10.244.0.0/16',
+          `--server-address=127.0.0.1:${String(kwokPort)}`,
+        ],
+        logDir,
+      ),
+    );
+    writeState(state());
+
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(files.adminKubeconfig);
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const nodeCount = Math.max(options.nodes ?? 2, 1);
+    for (let i = 0; i < nodeCount; i++)
+      await core.createNode({ body: fakeNode(`${name}-node-${String(i)}`) });
+    await waitFor(`${String(nodeCount)} Ready kwok nodes`, async () => readyNodes(core, nodeCount), {
+      timeoutMs: 30_000,
+      process: processes.find((p) => p.name === 'kwok'),
+    });
+    // The token and service-account controllers must have run before workloads can be created.
+    await waitFor(
+      'the default service account',
+      async () => {
+        await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
+        return true;
+      },
+      { timeoutMs: 30_000, process: processes.find((p) => p.name === 'kube-controller-manager') },
+    );
+
+    const final = state();
+    writeState(final);
+    log(`cluster ${name} ready at ${server}`);
+    return final;
+  } catch (error) {
+    await stopLocalCluster(state(), { keepData: true });
+    throw error;
+  }
+}
+
+/** Stops every process the cluster started, by PID, in reverse order; removes the data unless asked not to. */
+export async function stopLocalCluster(
+  state: LocalClusterState,
+  options: { keepData?: boolean } = {},
+): Promise<void> {
+  for (const process of [...state.processes].reverse()) await stopProcess(process.pid);
+  if (!options.keepData) rmSync(state.dataDir, { recursive: true, force: true });
+}
+
+/** The recorded cluster in `dataDir` if all its processes live and the API server is ready. */
+export async function runningLocalCluster(dataDir: string): Promise<LocalClusterState | undefined> {
+  const state = readState(dataDir);
+  if (!state || state.processes.length < 5 || !state.processes.every((p) => isAlive(p.pid))) return undefined;
+  const kubeConfig = new KubeConfig();
+  try {
+    kubeConfig.loadFromFile(state.kubeconfigPath);
+    const user = kubeConfig.getCurrentUser();
+    const cluster = kubeConfig.getCurrentCluster();
+    if (!user?.certData || !user.keyData || !cluster?.caData) return undefined;
+    const client = {
+      certPem: Buffer.from(user.certData, 'base64').toString(),
+      keyPem: Buffer.from(user.keyData, 'base64').toString(),
+    };
+    return (await apiserverReady(state.server, client, Buffer.from(cluster.caData, 'base64').toString()))
+      ? state
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface PkiFiles {
+  caCert: string;
+  caPem: string;
+  apiserverCert: string;
+  apiserverKey: string;
+  serviceAccountPublic: string;
+  serviceAccountPrivate: string;
+  admin: Certificate;
+  adminKubeconfig: string;
+  controllerManagerKubeconfig: string;
+  schedulerKubeconfig: string;
+  kwokKubeconfig: string;
+}
+
+async function writePki(pkiDir: string, server: string, name: string): Promise<PkiFiles> {
+  const ca = await createCertificateAuthority(`${name}-ca`);
+  const apiserver = await issueCertificate(ca, {
+    commonName: 'kube-apiserver',
+    usage: 'server',
+    ipAddresses: ['127.0.0.1', '10.96.0.1'],
+    dnsNames: [
+      'localhost',
+      'kubernetes',
+      'kubernetes.default',
+      'kubernetes.default.svc',
+      'kubernetes.default.svc.cluster.local',
+    ],
+  });
+  const serviceAccount = await createKeyPair();
+  const write = (file: string, content: string) => {
+    const path = join(pkiDir, file);
+    writeFileSync(path, content, { mode: 0o600 });
+    return path;
+  };
+  const kubeconfigFor = async (file: string, user: string, organizations: string[]) => {
+    const client = await issueCertificate(ca, { commonName: user, organizations, usage: 'client' });
+    return {
+      client,
+      path: write(file, kubeconfigYaml({ server, caPem: ca.certPem, user, client, context: name })),
+    };
+  };
+  const admin = await kubeconfigFor('admin.kubeconfig', 'spinkube-admin', ['system:masters']);
+  return {
+    caCert: write('ca.crt', ca.certPem),
+    caPem: ca.certPem,
+    apiserverCert: write('apiserver.crt', apiserver.certPem),
+    apiserverKey: write('apiserver.key', apiserver.keyPem),
+    serviceAccountPublic: write('sa.pub', serviceAccount.publicKeyPem),
+    serviceAccountPrivate: write('sa.key', serviceAccount.privateKeyPem),
+    admin: admin.client,
+    adminKubeconfig: admin.path,
+    controllerManagerKubeconfig: (
+      await kubeconfigFor('controller-manager.kubeconfig', 'system:kube-controller-manager', [])
+    ).path,
+    schedulerKubeconfig: (await kubeconfigFor('scheduler.kubeconfig', 'system:kube-scheduler', [])).path,
+    // kwok writes node and pod status for every fake node, as a kubelet would for its own.
+    kwokKubeconfig: (await kubeconfigFor('kwok.kubeconfig', 'kwok', ['system:masters'])).path,
+  };
+}
+
+async function etcdHealthy(port: number): Promise<boolean> {
+  const response = await fetch(`http://127.0.0.1:${String(port)}/health`);
+  const body = (await response.json()) as { health?: string };
+  return body.health === 'true';
+}
+
+/** GET /readyz with a client certificate (fetch cannot present one, so node:https). */
+async function apiserverReady(server: string, client: Certificate, caPem: string): Promise<boolean> {
+  const agent = new Agent({ ca: caPem, cert: client.certPem, key: client.keyPem });
+  return new Promise((resolve) => {
+    const req = request(`${server}/readyz`, { agent, timeout: 2_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => {
+      resolve(false);
+    });
+    req.on('timeout', () => {
+      req.destroy();
+    });
+    req.end();
+  });
+}
+
+async function readyNodes(core: CoreV1Api, expected: number): Promise<boolean> {
+  const nodes = await core.listNode();
+  const ready = nodes.items.filter((node) =>
+    node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+  );
+  return ready.length >= expected;
+}

@@ -1,0 +1,32 @@
+/** What a running local cluster records about itself, so another process can find, reuse or stop it. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StartedProcess } from './processes.js';
+
+export interface LocalClusterState {
+  readonly provider: 'local';
+  readonly name: string;
+  readonly dataDir: string;
+  readonly kubeconfigPath: string;
+  readonly server: string;
+  readonly ports: Readonly<Record<string, number>>;
+  /** In start order; stopped in reverse. */
+  readonly processes: readonly StartedProcess[];
+  readonly startedAt: string;
+}
+
+const STATE_FILE = 'cluster.json';
+
+export function writeState(state: LocalClusterState): void {
+  writeFileSync(join(state.dataDir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export function readState(dataDir: string): LocalClusterState | undefined {
+  const file = join(dataDir, STATE_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as LocalClusterState;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * Every third-party tool the test clusters use, pinned in one place. Bumping a version here rebuilds that
+ * tool into a new cache directory on the next run; the old one stays until removed by hand.
+ */
+export const Versions = {
+  /** kube-apiserver, kube-controller-manager, kube-scheduler, built from k8s.io/kubernetes. */
+  kubernetes: 'v1.34.3',
+  /** etcd, built from go.etcd.io/etcd/server/v3. */
+  etcd: 'v3.6.16',
+  /** The kwok controller, which plays the kubelet for fake nodes. */
+  kwok: 'v0.8.0',
+  helm3: 'v3.22.0',
+  helm4: 'v4.3.1',
+  /** kind, for the kind provider on machines with Docker. */
+  kind: 'v0.33.0',
+  /** Node image the kind provider asks for (same Kubernetes minor as the local cluster). */
+  kindNodeImage: 'kindest/node:v1.34.3',
+} as const;
