@@ -5,7 +5,7 @@
  * scheduled and become Running and Ready. Every port is picked free at start; every file lives in the
  * cluster's own data directory.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,7 @@ export interface LocalClusterOptions {
 }
 
 const SERVICE_CIDR = '10.96.0.0/16';
+const TEMP_CLUSTER_PREFIX = 'spinkube-cluster-';
 const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
 export async function startLocalCluster(options: LocalClusterOptions = {}): Promise<LocalClusterState> {
@@ -45,7 +46,9 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const kubernetes = await ensureTool(kubernetesTool, log);
   const kwok = await ensureTool(kwokTool, log);
 
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'spinkube-cluster-'));
+  await reapOrphanedClusters(log);
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), TEMP_CLUSTER_PREFIX));
+  const ownerPid = options.dataDir === undefined ? process.pid : undefined;
   rmSync(dataDir, { recursive: true, force: true });
   const pkiDir = join(dataDir, 'pki');
   const logDir = join(dataDir, 'logs');
@@ -73,6 +76,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     ports,
     processes: [...processes],
     startedAt: new Date().toISOString(),
+    ...(ownerPid === undefined ? {} : { ownerPid }),
   });
 
   try {
@@ -218,6 +222,23 @@ export async function stopLocalCluster(
 ): Promise<void> {
   for (const process of [...state.processes].reverse()) await stopProcess(process.pid);
   if (!options.keepData) rmSync(state.dataDir, { recursive: true, force: true });
+}
+
+/**
+ * Stops clusters that test runs started in temporary directories and never stopped (the run crashed or
+ * was killed): their owner process is gone, so nobody else will.
+ */
+export async function reapOrphanedClusters(log: (line: string) => void = () => undefined): Promise<number> {
+  let reaped = 0;
+  for (const entry of readdirSync(tmpdir())) {
+    if (!entry.startsWith(TEMP_CLUSTER_PREFIX)) continue;
+    const state = readState(join(tmpdir(), entry));
+    if (state?.ownerPid === undefined || isAlive(state.ownerPid)) continue;
+    log(`stopping cluster ${state.name} left behind by process ${String(state.ownerPid)} (${state.dataDir})`);
+    await stopLocalCluster(state);
+    reaped++;
+  }
+  return reaped;
 }
 
 /** The recorded cluster in `dataDir` if all its processes live and the API server is ready. */

@@ -13,6 +13,11 @@ export interface LocalClusterState {
   /** In start order; stopped in reverse. */
   readonly processes: readonly StartedProcess[];
   readonly startedAt: string;
+  /**
+   * For clusters in a temporary directory: the PID of the process that owns the cluster (a test run).
+   * If that process is gone, the cluster is an orphan of a crashed run and the next start reaps it.
+   */
+  readonly ownerPid?: number;
 }
 
 const STATE_FILE = 'cluster.json';
