@@ -28,23 +28,16 @@ export interface TestCluster {
 
 export async function startCluster(options: StartClusterOptions = {}): Promise<TestCluster> {
   const provider = options.provider ?? providerFromEnv() ?? 'local';
-  if (provider === 'kind') {
-    const state = await startKindCluster(options);
-    return {
-      provider,
-      name: state.name,
-      kubeconfigPath: state.kubeconfigPath,
-      kubeConfig: loadKubeConfig(state.kubeconfigPath),
-      stop: () => stopKindCluster(state),
-    };
-  }
-  const state = await startLocalCluster(options);
+  const started =
+    provider === 'kind'
+      ? await startKindCluster(options).then((state) => ({ ...state, stop: () => stopKindCluster(state) }))
+      : await startLocalCluster(options).then((state) => ({ ...state, stop: () => stopLocalCluster(state) }));
   return {
     provider,
-    name: state.name,
-    kubeconfigPath: state.kubeconfigPath,
-    kubeConfig: loadKubeConfig(state.kubeconfigPath),
-    stop: () => stopLocalCluster(state),
+    name: started.name,
+    kubeconfigPath: started.kubeconfigPath,
+    kubeConfig: loadKubeConfig(started.kubeconfigPath),
+    stop: started.stop,
   };
 }
 

@@ -138,33 +138,19 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
         'kube-controller-manager',
         binaryPath(kubernetes, 'kube-controller-manager'),
         [
-          `--kubeconfig=${files.controllerManagerKubeconfig}`,
-          `--authentication-kubeconfig=${files.controllerManagerKubeconfig}`,
-          `--authorization-kubeconfig=${files.controllerManagerKubeconfig}`,
-          '--bind-address=127.0.0.1',
-          `--secure-port=${String(controllerManager)}`,
+          ...controlPlaneComponentArgs(files.controllerManagerKubeconfig, controllerManager),
           `--service-account-private-key-file=${files.serviceAccountPrivate}`,
           `--root-ca-file=${files.caCert}`,
           '--use-service-account-credentials=true',
-          '--leader-elect=false',
           `--cluster-name=${name}`,
           `--service-cluster-ip-range=${SERVICE_CIDR}`,
-          '--v=1',
         ],
         logDir,
       ),
       startProcess(
         'kube-scheduler',
         binaryPath(kubernetes, 'kube-scheduler'),
-        [
-          `--kubeconfig=${files.schedulerKubeconfig}`,
-          `--authentication-kubeconfig=${files.schedulerKubeconfig}`,
-          `--authorization-kubeconfig=${files.schedulerKubeconfig}`,
-          '--bind-address=127.0.0.1',
-          `--secure-port=${String(scheduler)}`,
-          '--leader-elect=false',
-          '--v=1',
-        ],
+        controlPlaneComponentArgs(files.schedulerKubeconfig, scheduler),
         logDir,
       ),
       startProcess(
@@ -261,6 +247,22 @@ export async function runningLocalCluster(dataDir: string): Promise<LocalCluster
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Flags the controller manager and the scheduler share: one kubeconfig for the API and for checking their
+ * own callers, HTTPS on a free loopback port, and no leader election (there is one of each).
+ */
+function controlPlaneComponentArgs(kubeconfig: string, port: number): string[] {
+  return [
+    `--kubeconfig=${kubeconfig}`,
+    `--authentication-kubeconfig=${kubeconfig}`,
+    `--authorization-kubeconfig=${kubeconfig}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${String(port)}`,
+    '--leader-elect=false',
+    '--v=1',
+  ];
 }
 
 interface PkiFiles {
