@@ -30,7 +30,7 @@ export interface LocalClusterOptions {
   readonly name?: string;
   /** Where certificates, etcd data, logs and the kubeconfig go; a fresh temp directory by default. */
   readonly dataDir?: string;
-  /** Number of kwok nodes (at least 2 by default). */
+  /** Number of kwok nodes (2 by default). */
   readonly nodes?: number;
   readonly log?: (line: string) => void;
 }
@@ -47,9 +47,10 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const kwok = await ensureTool(kwokTool, log);
 
   await reapOrphanedClusters(log);
+  // A named data directory may hold what an earlier cluster left; a temporary one starts empty.
+  if (options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), TEMP_CLUSTER_PREFIX));
   const ownerPid = options.dataDir === undefined ? process.pid : undefined;
-  rmSync(dataDir, { recursive: true, force: true });
   const pkiDir = join(dataDir, 'pki');
   const logDir = join(dataDir, 'logs');
   for (const dir of [pkiDir, logDir]) mkdirSync(dir, { recursive: true });
