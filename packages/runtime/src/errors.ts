@@ -1,0 +1,26 @@
+/** The one error type of @spinkube/runtime. `code` is stable; `message` says what is wrong and where. */
+export class RuntimeError extends Error {
+  override readonly name = 'RuntimeError';
+  constructor(
+    readonly code: RuntimeErrorCode,
+    message: string,
+    readonly where?: SourceLocation,
+    options?: ErrorOptions,
+  ) {
+    super(where ? `${formatLocation(where)}: ${message}` : message, options);
+  }
+}
+
+export type RuntimeErrorCode = 'ManifestNotFound' | 'ManifestSyntax' | 'ManifestInvalid' | 'ManifestVersion';
+
+/** A place in an input file: `spin.toml:12: component.hello.source`. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line?: number;
+  readonly field?: string;
+}
+
+export function formatLocation(where: SourceLocation): string {
+  const place = where.line === undefined ? where.file : `${where.file}:${String(where.line)}`;
+  return where.field ? `${place}: ${where.field}` : place;
+}
