@@ -2,3 +2,11 @@ export { RuntimeError, formatLocation, type RuntimeErrorCode, type SourceLocatio
 export { loadManifest, parseManifest, DEFAULT_MANIFEST_FILE } from './manifest/load-manifest.js';
 export { parseTemplate, renderTemplate, templateReferences, type TemplatePart } from './manifest/template.js';
 export type * from './manifest/types.js';
+export {
+  Router,
+  basedRoute,
+  WELL_KNOWN_PREFIX,
+  type RouteMatch,
+  type DuplicateRoute,
+} from './http/router.js';
+export { spinRequestHeaders, SpinHeaders, type RequestContext } from './http/spin-headers.js';
