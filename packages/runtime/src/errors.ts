@@ -11,7 +11,13 @@ export class RuntimeError extends Error {
   }
 }
 
-export type RuntimeErrorCode = 'ManifestNotFound' | 'ManifestSyntax' | 'ManifestInvalid' | 'ManifestVersion';
+export type RuntimeErrorCode =
+  | 'ManifestNotFound'
+  | 'ManifestSyntax'
+  | 'ManifestInvalid'
+  | 'ManifestVersion'
+  | 'RuntimeConfigInvalid'
+  | 'VariableMissing';
 
 /** A place in an input file: `spin.toml:12: component.hello.source`. */
 export interface SourceLocation {

@@ -10,3 +10,15 @@ export {
   type DuplicateRoute,
 } from './http/router.js';
 export { spinRequestHeaders, SpinHeaders, type RequestContext } from './http/spin-headers.js';
+export {
+  defaultRuntimeConfig,
+  loadRuntimeConfig,
+  parseRuntimeConfig,
+  DEFAULT_VARIABLE_PREFIX,
+  type RuntimeConfig,
+  type KeyValueStoreConfig,
+  type SqliteDatabaseConfig,
+  type EnvVariablesProvider,
+  type LlmComputeConfig,
+} from './config/runtime-config.js';
+export { resolveVariables, type ResolvedVariables } from './config/variables.js';

@@ -1,15 +1,18 @@
 /**
  * Typed reads of manifest fields that fail with the file, line and field path of the offending value.
  */
-import { RuntimeError } from '../errors.js';
+import { RuntimeError, type RuntimeErrorCode } from '../errors.js';
 import type { TomlDocument, TomlTable, TomlValue } from './toml-document.js';
 
 export class FieldReader {
-  constructor(readonly document: TomlDocument) {}
+  constructor(
+    readonly document: TomlDocument,
+    private readonly code: RuntimeErrorCode = 'ManifestInvalid',
+  ) {}
 
   fail(path: string, message: string): never {
     const line = this.document.lineOf(path);
-    throw new RuntimeError('ManifestInvalid', message, {
+    throw new RuntimeError(this.code, message, {
       file: this.document.file,
       field: path,
       ...(line === undefined ? {} : { line }),

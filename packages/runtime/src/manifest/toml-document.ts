@@ -4,7 +4,7 @@
  */
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
-import { RuntimeError } from '../errors.js';
+import { RuntimeError, type RuntimeErrorCode } from '../errors.js';
 
 export type TomlValue =
   string | number | boolean | bigint | Date | TomlValue[] | { [key: string]: TomlValue };
@@ -17,13 +17,17 @@ export interface TomlDocument {
   lineOf(path: string): number | undefined;
 }
 
-export function parseTomlDocument(text: string, file: string): TomlDocument {
+export function parseTomlDocument(
+  text: string,
+  file: string,
+  code: RuntimeErrorCode = 'ManifestSyntax',
+): TomlDocument {
   let ast: AST.TOMLProgram;
   try {
     ast = parseTOML(text);
   } catch (error) {
     const e = error as { message?: string; lineNumber?: number };
-    throw new RuntimeError('ManifestSyntax', `invalid TOML: ${e.message ?? String(error)}`, {
+    throw new RuntimeError(code, `invalid TOML: ${e.message ?? String(error)}`, {
       file,
       ...(e.lineNumber === undefined ? {} : { line: e.lineNumber }),
     });
@@ -34,8 +38,11 @@ export function parseTomlDocument(text: string, file: string): TomlDocument {
     if (node.type === 'TOMLKeyValue') indexKeyValue(node, [], lines);
     else {
       const path = node.resolvedKey.map(String);
-      const tablePath = joinPath(path);
-      if (!lines.has(tablePath)) lines.set(tablePath, node.loc.start.line);
+      // A header also locates each parent table it implies: `[a.b]` puts `a` on that line if nothing did.
+      for (let length = 1; length <= path.length; length++) {
+        const tablePath = joinPath(path.slice(0, length));
+        if (!lines.has(tablePath)) lines.set(tablePath, node.loc.start.line);
+      }
       for (const keyValue of node.body) indexKeyValue(keyValue, path, lines);
     }
   }
