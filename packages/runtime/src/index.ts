@@ -22,3 +22,11 @@ export {
   type LlmComputeConfig,
 } from './config/runtime-config.js';
 export { resolveVariables, type ResolvedVariables } from './config/variables.js';
+export {
+  parseAllowedHost,
+  isAllowed,
+  outboundTarget,
+  ALLOW_ALL,
+  type AllowedHost,
+  type OutboundTarget,
+} from './outbound/allowed-hosts.js';
