@@ -8,7 +8,8 @@
 import { isIP } from 'node:net';
 
 export interface AllowedHost {
-  readonly scheme: string | '*';
+  /** A lower-case scheme, or `*` for any. */
+  readonly scheme: string;
   readonly host:
     | { readonly kind: 'any' }
     | { readonly kind: 'exact'; readonly name: string }
