@@ -198,12 +198,21 @@ export interface ProvisionedTool {
 }
 
 /** Paths to the tool's binaries, building them first when the cache lacks any. */
+/** Builds already under way in this process, so two callers never build the same tool at once. */
+const building = new Map<string, Promise<ProvisionedTool>>();
+
 export async function ensureTool(
   tool: Tool,
   log: (line: string) => void = () => undefined,
 ): Promise<ProvisionedTool> {
   const dir = toolDir(tool.name, tool.version);
   if (tool.binaries.every((binary) => existsSync(join(dir, binary)))) return { tool, dir, buildSeconds: 0 };
+  const pending = building.get(dir) ?? buildTool(tool, dir, log).finally(() => building.delete(dir));
+  building.set(dir, pending);
+  return pending;
+}
+
+async function buildTool(tool: Tool, dir: string, log: (line: string) => void): Promise<ProvisionedTool> {
   const go = findGo();
   log(`building ${tool.name} ${tool.version} with ${go} (first run only; cached in ${dir})`);
   const started = performance.now();
