@@ -17,7 +17,8 @@ export type RuntimeErrorCode =
   | 'ManifestInvalid'
   | 'ManifestVersion'
   | 'RuntimeConfigInvalid'
-  | 'VariableMissing';
+  | 'VariableMissing'
+  | 'ComponentInvalid';
 
 /** A place in an input file: `spin.toml:12: component.hello.source`. */
 export interface SourceLocation {

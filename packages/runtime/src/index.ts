@@ -30,3 +30,7 @@ export {
   type AllowedHost,
   type OutboundTarget,
 } from './outbound/allowed-hosts.js';
+export { compileComponent, type CompiledComponent } from './component/compiled-component.js';
+export { componentImports, unsupportedImports } from './component/component-imports.js';
+export { hostImports, PROVIDED_INTERFACES } from './host/host-imports.js';
+export { startHttpTrigger, type HttpTriggerOptions, type RunningHttpTrigger } from './http/http-server.js';

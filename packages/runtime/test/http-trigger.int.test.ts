@@ -1,0 +1,97 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileComponent, type CompiledComponent } from '../src/component/compiled-component.js';
+import { componentImports, unsupportedImports } from '../src/component/component-imports.js';
+import { PROVIDED_INTERFACES } from '../src/host/host-imports.js';
+import { startHttpTrigger, type RunningHttpTrigger } from '../src/http/http-server.js';
+import { Router } from '../src/http/router.js';
+
+const examples = join(import.meta.dirname, '..', '..', '..', 'examples', 'dist');
+const cacheDir = mkdtempSync(join(tmpdir(), 'spinkube-runtime-cache-'));
+const tinyHello = readFileSync(join(examples, 'tiny-hello.wasm'));
+const guestErrors: string[] = [];
+let trigger: RunningHttpTrigger;
+
+beforeAll(async () => {
+  const components = new Map<string, CompiledComponent>([
+    ['hello', await compileComponent(tinyHello, cacheDir)],
+    ['trap', await compileComponent(readFileSync(join(examples, 'tiny-trap.wasm')), cacheDir)],
+  ]);
+  const router = Router.build('/', [
+    { route: { kind: 'path', path: '/hello/...' }, component: 'hello' },
+    { route: { kind: 'path', path: '/trap' }, component: 'trap' },
+  ]);
+  trigger = await startHttpTrigger(
+    {
+      router,
+      components,
+      basePath: '/',
+      appName: 'tiny',
+      appVersion: '1.0.0',
+      onGuestError: (component, error) => guestErrors.push(`${component}: ${String(error)}`),
+    },
+    '127.0.0.1',
+    0,
+  );
+});
+
+afterAll(async () => {
+  await trigger.close();
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+describe('HTTP trigger with real components', () => {
+  it('serves a route with a fresh instance of the tiny component', async () => {
+    const response = await fetch(`${trigger.url}/hello/world?x=1`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('Hello from a tiny component\n');
+  });
+
+  it('answers many requests in a row, each from its own instance', async () => {
+    const statuses = [];
+    for (let i = 0; i < 25; i++) statuses.push((await fetch(`${trigger.url}/hello`)).status);
+    expect(statuses).toEqual(Array.from({ length: 25 }, () => 200));
+  });
+
+  it('answers 404 when no route matches', async () => {
+    expect((await fetch(`${trigger.url}/nothing-here`)).status).toBe(404);
+  });
+
+  it('answers Spin health and info endpoints itself', async () => {
+    const health = await fetch(`${trigger.url}/.well-known/spin/health`);
+    expect(health.status).toBe(200);
+    expect(await health.text()).toBe('OK');
+    const info = await fetch(`${trigger.url}/.well-known/spin/info`);
+    expect(await info.json()).toMatchObject({ name: 'tiny', version: '1.0.0' });
+  });
+
+  it('answers 500 for a trapping guest, reports it, and keeps serving', async () => {
+    guestErrors.length = 0;
+    expect((await fetch(`${trigger.url}/trap`)).status).toBe(500);
+    expect(guestErrors).toHaveLength(1);
+    expect(guestErrors[0]).toMatch(/^trap: .*unreachable/i);
+    expect((await fetch(`${trigger.url}/hello`)).status).toBe(200);
+  });
+});
+
+describe('components and their cache', () => {
+  it('reuses the transpiled output from the digest-keyed cache', async () => {
+    const again = await compileComponent(tinyHello, cacheDir);
+    expect(again.fromCache).toBe(true);
+    expect(again.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('lists the versioned imports of a component, all provided by the host', async () => {
+    const imports = await componentImports(tinyHello);
+    expect(imports.sort()).toEqual(['wasi:http/types@0.2.3', 'wasi:io/error@0.2.3', 'wasi:io/streams@0.2.3']);
+    expect(unsupportedImports(imports, PROVIDED_INTERFACES)).toEqual([]);
+  });
+
+  it('refuses bytes that are not a component', async () => {
+    await expect(compileComponent(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]), cacheDir)).rejects.toThrow(
+      /not a valid WebAssembly component/,
+    );
+  });
+});
