@@ -1,9 +1,6 @@
 #!/usr/bin/env bash
-# Quickstart, step 1: sets the machine up and runs the platform's main job.
-# Today that is generating the CRDs from @spinkube/api; once the runtime lands it serves an example app.
+# Quickstart, step 1: sets the machine up, builds everything, and serves the example Spin app
+# (examples/tiny-hello) with the SpinKube runtime. Stop it with Ctrl-C.
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
-npx nx run api:generate --outputStyle=static
-echo
-echo "The CRDs are in charts/spinkube-crds/templates/. Install them with:"
-echo "  helm install spinkube-crds charts/spinkube-crds   # or: kubectl apply -f charts/spinkube-crds/templates/"
+npm start

@@ -18,7 +18,10 @@ export type RuntimeErrorCode =
   | 'ManifestVersion'
   | 'RuntimeConfigInvalid'
   | 'VariableMissing'
-  | 'ComponentInvalid';
+  | 'ComponentInvalid'
+  | 'ComponentSourceMissing'
+  | 'ComponentSourceUnsupported'
+  | 'ImportUnsupported';
 
 /** A place in an input file: `spin.toml:12: component.hello.source`. */
 export interface SourceLocation {

@@ -77,7 +77,15 @@ export function readManifestV2(document: TomlDocument, dir: string): AppManifest
     ids.add(trigger.id);
   });
 
-  return { file: document.file, dir, application, variables, httpTriggers, components };
+  return {
+    file: document.file,
+    dir,
+    application,
+    variables,
+    httpTriggers,
+    components,
+    lineOf: (field) => document.lineOf(field),
+  };
 }
 
 function readApplication(read: FieldReader, table: TomlTable): ApplicationInfo {

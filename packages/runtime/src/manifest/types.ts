@@ -9,6 +9,8 @@ export interface AppManifest {
   readonly variables: ReadonlyMap<string, VariableDeclaration>;
   readonly httpTriggers: readonly HttpTrigger[];
   readonly components: ReadonlyMap<string, ComponentSpec>;
+  /** The manifest line of a field path (`component.hello.source`), for errors found after loading. */
+  lineOf(field: string): number | undefined;
 }
 
 export interface ApplicationInfo {

@@ -1,0 +1,117 @@
+/**
+ * Everything `up` needs before serving: the manifest, the runtime config, resolved variables, each
+ * retained component compiled (and its imports checked), and the router. Any problem stops the app here,
+ * before a port is opened, with the place it comes from.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { compileComponent, type CompiledComponent } from '../component/compiled-component.js';
+import { componentImports, unsupportedImports } from '../component/component-imports.js';
+import { defaultRuntimeConfig, loadRuntimeConfig, type RuntimeConfig } from '../config/runtime-config.js';
+import { resolveVariables, type ResolvedVariables } from '../config/variables.js';
+import { RuntimeError } from '../errors.js';
+import { PROVIDED_INTERFACES } from '../host/host-imports.js';
+import { Router } from '../http/router.js';
+import { loadManifest } from '../manifest/load-manifest.js';
+import type { AppManifest, ComponentSpec } from '../manifest/types.js';
+
+/** Where a pod's runtime config is mounted (spin-operator puts it there). */
+export const POD_RUNTIME_CONFIG = '/runtime-config.toml';
+
+export interface LoadAppOptions {
+  /** A manifest file or a directory holding spin.toml. */
+  readonly from: string;
+  /** State directory for default stores and the component cache. */
+  readonly stateDir: string;
+  /** `--runtime-config-file`; when absent, /runtime-config.toml is used if it exists. */
+  readonly runtimeConfigFile?: string;
+  /** Only these components (and their routes) are served (`--component-id`, `SPIN_COMPONENTS_TO_RETAIN`). */
+  readonly componentIds?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface LoadedApp {
+  readonly manifest: AppManifest;
+  readonly runtimeConfig: RuntimeConfig;
+  readonly variables: ResolvedVariables;
+  readonly components: ReadonlyMap<string, CompiledComponent>;
+  readonly router: Router;
+}
+
+export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
+  const manifest = await loadManifest(options.from);
+  const runtimeConfigFile =
+    options.runtimeConfigFile ?? (existsSync(POD_RUNTIME_CONFIG) ? POD_RUNTIME_CONFIG : undefined);
+  const runtimeConfig = runtimeConfigFile
+    ? await loadRuntimeConfig(resolve(runtimeConfigFile), options.stateDir)
+    : defaultRuntimeConfig(options.stateDir);
+  const variables = resolveVariables(manifest, runtimeConfig.variablesProviders, options.env ?? process.env);
+
+  const retained = retainedComponents(manifest, options.componentIds);
+  const triggers = manifest.httpTriggers.filter((trigger) => retained.has(trigger.component));
+  const router = Router.build(manifest.application.httpBase, triggers);
+
+  const cacheDir = join(options.stateDir, 'cache');
+  const components = new Map<string, CompiledComponent>();
+  const unsupported: string[] = [];
+  for (const id of retained) {
+    const spec = manifest.components.get(id);
+    if (!spec) continue;
+    const bytes = await readSource(manifest, spec);
+    const missing = unsupportedImports(await componentImports(bytes), PROVIDED_INTERFACES);
+    if (missing.length > 0) {
+      const line = manifest.lineOf(`component.${id}`);
+      unsupported.push(
+        `component "${id}"${line === undefined ? '' : ` (line ${String(line)})`} imports ${missing.join(', ')}`,
+      );
+    } else components.set(id, await compileComponent(bytes, cacheDir));
+  }
+  if (unsupported.length > 0) {
+    throw new RuntimeError(
+      'ImportUnsupported',
+      `this runtime does not provide every interface the app imports:\n  ${unsupported.join('\n  ')}`,
+      { file: manifest.file },
+    );
+  }
+  return { manifest, runtimeConfig, variables, components, router };
+}
+
+function retainedComponents(manifest: AppManifest, ids: readonly string[] | undefined): Set<string> {
+  if (!ids || ids.length === 0) return new Set(manifest.components.keys());
+  const unknown = ids.filter((id) => !manifest.components.has(id));
+  if (unknown.length > 0) {
+    throw new RuntimeError(
+      'ManifestInvalid',
+      `no component named ${unknown.map((id) => `"${id}"`).join(', ')} to retain; the app has: ${[...manifest.components.keys()].join(', ')}`,
+      { file: manifest.file },
+    );
+  }
+  return new Set(ids);
+}
+
+/** file, line and field of a manifest path, for errors raised after the manifest was read. */
+function at(manifest: AppManifest, field: string): { file: string; field: string; line?: number } {
+  const line = manifest.lineOf(field);
+  return { file: manifest.file, field, ...(line === undefined ? {} : { line }) };
+}
+
+async function readSource(manifest: AppManifest, spec: ComponentSpec): Promise<Uint8Array> {
+  const field = `component.${spec.id}.source`;
+  if (spec.source.kind !== 'file') {
+    throw new RuntimeError(
+      'ComponentSourceUnsupported',
+      `${spec.source.kind} sources are not supported yet; use a file path`,
+      at(manifest, field),
+    );
+  }
+  const path = resolve(manifest.dir, spec.source.path);
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
+    throw new RuntimeError('ComponentSourceMissing', `cannot read ${path}: ${reason}`, at(manifest, field), {
+      cause: error,
+    });
+  }
+}

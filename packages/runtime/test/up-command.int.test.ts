@@ -1,0 +1,176 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+
+const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+const dist = join(import.meta.dirname, '..', '..', '..', 'examples', 'dist');
+const work = mkdtempSync(join(tmpdir(), 'spinkube-up-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const running: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of running.splice(0)) child.kill('SIGKILL');
+});
+
+function app(name: string, body: string): string {
+  const file = join(work, `${name}.toml`);
+  writeFileSync(file, `spin_manifest_version = 2\n[application]\nname = "${name}"\n${body}`);
+  return file;
+}
+
+const TWO_COMPONENTS = `
+[[trigger.http]]
+route = "/hello/..."
+component = "hello"
+[[trigger.http]]
+route = "/trap"
+component = "trap"
+[component.hello]
+source = "${join(dist, 'tiny-hello.wasm')}"
+[component.trap]
+source = "${join(dist, 'tiny-trap.wasm')}"
+`;
+
+/** Starts `up`, waits for its "Serving <url>" line, and returns the URL and the process. */
+async function up(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ url: string; child: ChildProcess; stdout: () => string }> {
+  const child = spawn(process.execPath, [cli, 'up', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /^Serving (http:\/\/\S+)$/m.exec(stdout);
+      if (match?.[1]) {
+        clearInterval(timer);
+        resolve(match[1]);
+      }
+    }, 20);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`up exited with ${String(code)}: ${stderr}`));
+    });
+  });
+  return { url, child, stdout: () => stdout };
+}
+
+/** Runs `up` expecting it to fail; returns exit code and stderr. */
+async function upFails(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [cli, 'up', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.push(child);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stderr };
+}
+
+describe('spinkube-runtime up', () => {
+  it('serves the app, prints its routes like spin up, and exits 0 on SIGTERM', async () => {
+    const { url, child, stdout } = await up([
+      '-f',
+      app('both', TWO_COMPONENTS),
+      '--listen',
+      '127.0.0.1:0',
+      '--state-dir',
+      join(work, 'state'),
+    ]);
+    expect(stdout()).toContain(`Available Routes:\n  hello: ${url}/hello (wildcard)\n  trap: ${url}/trap\n`);
+    expect(await (await fetch(`${url}/hello/there`)).text()).toBe('Hello from a tiny component\n');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('listens on SPIN_HTTP_LISTEN_ADDR when --listen is not given', async () => {
+    const { url } = await up(['-f', app('env-listen', TWO_COMPONENTS), '--state-dir', join(work, 'state')], {
+      SPIN_HTTP_LISTEN_ADDR: '127.0.0.1:0',
+    });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${url}/hello`)).status).toBe(200);
+  });
+
+  it('serves only retained components, by flag or SPIN_COMPONENTS_TO_RETAIN', async () => {
+    const file = app('selective', TWO_COMPONENTS);
+    const byFlag = await up([
+      '-f',
+      file,
+      '--listen',
+      '127.0.0.1:0',
+      '--component-id',
+      'hello',
+      '--state-dir',
+      join(work, 'state'),
+    ]);
+    expect((await fetch(`${byFlag.url}/hello`)).status).toBe(200);
+    expect((await fetch(`${byFlag.url}/trap`)).status).toBe(404);
+    const byEnv = await up(['-f', file, '--listen', '127.0.0.1:0', '--state-dir', join(work, 'state')], {
+      SPIN_COMPONENTS_TO_RETAIN: 'trap',
+    });
+    expect((await fetch(`${byEnv.url}/hello`)).status).toBe(404);
+    expect((await fetch(`${byEnv.url}/trap`)).status).toBe(500);
+  });
+
+  it('refuses a missing component source, naming file, line and field', async () => {
+    const file = app(
+      'missing',
+      '[[trigger.http]]\nroute = "/..."\ncomponent = "gone"\n[component.gone]\nsource = "gone.wasm"\n',
+    );
+    const { code, stderr } = await upFails(['-f', file, '--state-dir', join(work, 'state')]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      new RegExp(
+        `^Error: ${file.replace(/[.]/g, '\\.')}:8: component\\.gone\\.source: cannot read .*gone\\.wasm: no such file`,
+      ),
+    );
+  });
+
+  it('refuses a component that imports what the host does not provide, listing the imports', async () => {
+    const file = app(
+      'unsupported',
+      `[[trigger.http]]\nroute = "/..."\ncomponent = "env"\n[component.env]\nsource = "${join(dist, 'tiny-unsupported.wasm')}"\n`,
+    );
+    const { code, stderr } = await upFails(['-f', file, '--state-dir', join(work, 'state')]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('this runtime does not provide every interface the app imports:');
+    expect(stderr).toContain('component "env" (line 7) imports wasi:cli/environment@0.2.3');
+  });
+
+  it('refuses to start when a required variable is unset, and an unknown component to retain', async () => {
+    const withVariable = app('vars', `[variables]\ntoken = { required = true }\n${TWO_COMPONENTS}`);
+    const missingVariable = await upFails(['-f', withVariable, '--state-dir', join(work, 'state')]);
+    expect(missingVariable.stderr).toContain(
+      'required variables have no value: token (e.g. SPIN_VARIABLE_TOKEN)',
+    );
+    const unknown = await upFails([
+      '-f',
+      app('unknown', TWO_COMPONENTS),
+      '--component-id',
+      'nope',
+      '--state-dir',
+      join(work, 'state'),
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no component named "nope" to retain; the app has: hello, trap');
+  });
+
+  it('refuses a bad listen address', async () => {
+    const { code, stderr } = await upFails(['-f', app('listen', TWO_COMPONENTS), '--listen', 'localhost']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('listen address "localhost" must be host:port');
+  });
+});
