@@ -32,5 +32,11 @@ export {
 } from './outbound/allowed-hosts.js';
 export { compileComponent, type CompiledComponent } from './component/compiled-component.js';
 export { componentImports, unsupportedImports } from './component/component-imports.js';
-export { hostImports, PROVIDED_INTERFACES } from './host/host-imports.js';
-export { startHttpTrigger, type HttpTriggerOptions, type RunningHttpTrigger } from './http/http-server.js';
+export { createHostImports, PROVIDED_INTERFACES, type ComponentHostContext } from './host/host-imports.js';
+export {
+  startHttpTrigger,
+  type HttpTriggerOptions,
+  type RunningHttpTrigger,
+  type ServedComponent,
+} from './http/http-server.js';
+export { loadApp, POD_RUNTIME_CONFIG, type LoadAppOptions, type LoadedApp } from './app/load-app.js';

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileComponent, type CompiledComponent } from '../src/component/compiled-component.js';
+import { compileComponent } from '../src/component/compiled-component.js';
 import { componentImports, unsupportedImports } from '../src/component/component-imports.js';
-import { PROVIDED_INTERFACES } from '../src/host/host-imports.js';
-import { startHttpTrigger, type RunningHttpTrigger } from '../src/http/http-server.js';
+import { createHostImports, PROVIDED_INTERFACES } from '../src/host/host-imports.js';
+import { startHttpTrigger, type RunningHttpTrigger, type ServedComponent } from '../src/http/http-server.js';
 import { Router } from '../src/http/router.js';
 
 const examples = join(import.meta.dirname, '..', '..', '..', 'examples', 'dist');
@@ -15,9 +15,21 @@ const guestErrors: string[] = [];
 let trigger: RunningHttpTrigger;
 
 beforeAll(async () => {
-  const components = new Map<string, CompiledComponent>([
-    ['hello', await compileComponent(tinyHello, cacheDir)],
-    ['trap', await compileComponent(readFileSync(join(examples, 'tiny-trap.wasm')), cacheDir)],
+  const served = async (id: string, bytes: Uint8Array): Promise<[string, ServedComponent]> => [
+    id,
+    {
+      compiled: await compileComponent(bytes, cacheDir),
+      imports: createHostImports({
+        componentId: id,
+        environment: new Map(),
+        stdout: () => undefined,
+        stderr: () => undefined,
+      }),
+    },
+  ];
+  const components = new Map([
+    await served('hello', tinyHello),
+    await served('trap', readFileSync(join(examples, 'tiny-trap.wasm'))),
   ]);
   const router = Router.build('/', [
     { route: { kind: 'path', path: '/hello/...' }, component: 'hello' },

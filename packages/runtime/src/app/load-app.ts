@@ -6,12 +6,13 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { compileComponent, type CompiledComponent } from '../component/compiled-component.js';
+import { compileComponent } from '../component/compiled-component.js';
 import { componentImports, unsupportedImports } from '../component/component-imports.js';
 import { defaultRuntimeConfig, loadRuntimeConfig, type RuntimeConfig } from '../config/runtime-config.js';
 import { resolveVariables, type ResolvedVariables } from '../config/variables.js';
 import { RuntimeError } from '../errors.js';
-import { PROVIDED_INTERFACES } from '../host/host-imports.js';
+import { createHostImports, PROVIDED_INTERFACES } from '../host/host-imports.js';
+import type { ServedComponent } from '../http/http-server.js';
 import { Router } from '../http/router.js';
 import { loadManifest } from '../manifest/load-manifest.js';
 import type { AppManifest, ComponentSpec } from '../manifest/types.js';
@@ -29,13 +30,16 @@ export interface LoadAppOptions {
   /** Only these components (and their routes) are served (`--component-id`, `SPIN_COMPONENTS_TO_RETAIN`). */
   readonly componentIds?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
+  /** Where component stdout and stderr lines go (prefixed with the component id); the process's by default. */
+  readonly stdout?: (line: string) => void;
+  readonly stderr?: (line: string) => void;
 }
 
 export interface LoadedApp {
   readonly manifest: AppManifest;
   readonly runtimeConfig: RuntimeConfig;
   readonly variables: ResolvedVariables;
-  readonly components: ReadonlyMap<string, CompiledComponent>;
+  readonly components: ReadonlyMap<string, ServedComponent>;
   readonly router: Router;
 }
 
@@ -53,7 +57,9 @@ export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
   const router = Router.build(manifest.application.httpBase, triggers);
 
   const cacheDir = join(options.stateDir, 'cache');
-  const components = new Map<string, CompiledComponent>();
+  const components = new Map<string, ServedComponent>();
+  const stdout = options.stdout ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const stderr = options.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
   const unsupported: string[] = [];
   for (const id of retained) {
     const spec = manifest.components.get(id);
@@ -65,7 +71,12 @@ export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
       unsupported.push(
         `component "${id}"${line === undefined ? '' : ` (line ${String(line)})`} imports ${missing.join(', ')}`,
       );
-    } else components.set(id, await compileComponent(bytes, cacheDir));
+    } else {
+      components.set(id, {
+        compiled: await compileComponent(bytes, cacheDir),
+        imports: createHostImports({ componentId: id, environment: spec.environment, stdout, stderr }),
+      });
+    }
   }
   if (unsupported.length > 0) {
     throw new RuntimeError(

@@ -1,7 +1,13 @@
 /**
  * The import object a component instance gets. jco's glue looks interfaces up without their version
- * (`wasi:http/types`), so one object serves every 0.2.x version a component was built against.
+ * (`wasi:http/types`), so one object serves every 0.2.x version a component was built against. Resource
+ * classes are shared by all instances (the glue checks `instanceof` against them); per-component values
+ * (environment, log prefix) are bound once per component, and per-request state lives in the objects a
+ * request creates.
  */
+import { cliImports, type CliContext } from './wasi-cli.js';
+import { monotonicClock, wallClock } from './wasi-clocks.js';
+import { filesystemImports } from './wasi-filesystem.js';
 import {
   Fields,
   FutureTrailers,
@@ -12,11 +18,43 @@ import {
   ResponseOutparam,
 } from './wasi-http.js';
 import { InputStream, IoError, OutputStream } from './wasi-io.js';
+import {
+  FutureIncomingResponse,
+  IncomingResponse,
+  OutgoingRequest,
+  outgoingHandlerImports,
+  RequestOptions,
+} from './wasi-outgoing-http.js';
+import { Pollable, poll } from './wasi-poll.js';
+import { insecure, insecureSeed, random } from './wasi-random.js';
 
-/** Interfaces this host implements so far; a component importing anything else is refused at start. */
-export const PROVIDED_INTERFACES: readonly string[] = ['wasi:http/types', 'wasi:io/streams', 'wasi:io/error'];
+/** Interfaces this host implements; a component importing anything else is refused at start. */
+export const PROVIDED_INTERFACES: readonly string[] = [
+  'wasi:http/types',
+  'wasi:http/outgoing-handler',
+  'wasi:io/streams',
+  'wasi:io/error',
+  'wasi:io/poll',
+  'wasi:clocks/wall-clock',
+  'wasi:clocks/monotonic-clock',
+  'wasi:random/random',
+  'wasi:random/insecure',
+  'wasi:random/insecure-seed',
+  'wasi:filesystem/types',
+  'wasi:filesystem/preopens',
+  'wasi:cli/environment',
+  'wasi:cli/exit',
+  'wasi:cli/stdin',
+  'wasi:cli/stdout',
+  'wasi:cli/stderr',
+  'wasi:cli/terminal-input',
+  'wasi:cli/terminal-output',
+  'wasi:cli/terminal-stdin',
+  'wasi:cli/terminal-stdout',
+  'wasi:cli/terminal-stderr',
+];
 
-const imports = {
+const shared = {
   'wasi:http/types': {
     Fields,
     FutureTrailers,
@@ -25,12 +63,25 @@ const imports = {
     OutgoingBody,
     OutgoingResponse,
     ResponseOutparam,
+    OutgoingRequest,
+    RequestOptions,
+    FutureIncomingResponse,
+    IncomingResponse,
   },
   'wasi:io/streams': { InputStream, OutputStream },
   'wasi:io/error': { Error: IoError },
+  'wasi:io/poll': { Pollable, poll },
+  'wasi:clocks/wall-clock': wallClock,
+  'wasi:clocks/monotonic-clock': monotonicClock,
+  'wasi:random/random': random,
+  'wasi:random/insecure': insecure,
+  'wasi:random/insecure-seed': insecureSeed,
+  ...filesystemImports,
 };
 
-/** The import object; its classes are shared, all request state lives in the objects a request creates. */
-export function hostImports(): object {
-  return imports;
+export type ComponentHostContext = CliContext;
+
+/** The import object for one component; build it once per component and reuse it for every instance. */
+export function createHostImports(context: ComponentHostContext): object {
+  return { ...shared, ...cliImports(context), ...outgoingHandlerImports(context.stderr) };
 }

@@ -7,14 +7,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CompiledComponent } from '../component/compiled-component.js';
-import { hostImports } from '../host/host-imports.js';
 import { IncomingRequest, ResponseOutparam, type ErrorCode, type ResponseTarget } from '../host/wasi-http.js';
 import type { Router } from './router.js';
 import { spinRequestHeaders } from './spin-headers.js';
 
+/** A component ready to serve: compiled once, with the host imports bound to it. */
+export interface ServedComponent {
+  readonly compiled: CompiledComponent;
+  readonly imports: object;
+}
+
 export interface HttpTriggerOptions {
   readonly router: Router;
-  readonly components: ReadonlyMap<string, CompiledComponent>;
+  readonly components: ReadonlyMap<string, ServedComponent>;
   /** The application base path (`/` by default). */
   readonly basePath: string;
   readonly appName: string;
@@ -104,7 +109,7 @@ async function handle(options: HttpTriggerOptions, req: IncomingMessage, res: Se
   const target = nodeResponseTarget(res);
   const outparam = new ResponseOutparam(target);
   try {
-    const instance = component.instantiate(hostImports());
+    const instance = component.compiled.instantiate(component.imports);
     const handler = instance['incomingHandler'] as
       { handle(request: IncomingRequest, out: ResponseOutparam): void } | undefined;
     if (!handler) throw new Error('the component does not export wasi:http/incoming-handler');
