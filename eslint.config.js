@@ -7,7 +7,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/coverage/**', '**/.spin/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/.nx/**',
+      '**/coverage/**',
+      '**/.spin/**',
+      'examples/*/build/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
@@ -41,6 +48,11 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // Guest code of Spin JS components runs in StarlingMonkey, a service-worker-like environment.
+    files: ['examples/*/src/**/*.js'],
+    languageOptions: { globals: { ...globals.serviceworker } },
   },
   {
     files: ['**/*.test.ts', '**/test/**/*.ts'],

@@ -1,18 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { up, upFails } from './up-process.js';
 
-const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 const dist = join(import.meta.dirname, '..', '..', '..', 'examples', 'dist');
 const work = mkdtempSync(join(tmpdir(), 'spinkube-up-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-const running: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of running.splice(0)) child.kill('SIGKILL');
-});
 
 function app(name: string, body: string): string {
   const file = join(work, `${name}.toml`);
@@ -32,55 +26,6 @@ source = "${join(dist, 'tiny-hello.wasm')}"
 [component.trap]
 source = "${join(dist, 'tiny-trap.wasm')}"
 `;
-
-/** Starts `up`, waits for its "Serving <url>" line, and returns the URL and the process. */
-async function up(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ url: string; child: ChildProcess; stdout: () => string }> {
-  const child = spawn(process.execPath, [cli, 'up', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /^Serving (http:\/\/\S+)$/m.exec(stdout);
-      if (match?.[1]) {
-        clearInterval(timer);
-        resolve(match[1]);
-      }
-    }, 20);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`up exited with ${String(code)}: ${stderr}`));
-    });
-  });
-  return { url, child, stdout: () => stdout };
-}
-
-/** Runs `up` expecting it to fail; returns exit code and stderr. */
-async function upFails(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [cli, 'up', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.push(child);
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  // A run that unexpectedly starts serving is stopped, so the test fails on its assertions, not a timeout.
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  clearTimeout(timer);
-  return { code, stderr };
-}
 
 describe('spinkube-runtime up', () => {
   it('serves the app, prints its routes like spin up, and exits 0 on SIGTERM', async () => {

@@ -67,6 +67,8 @@ const shared = {
     RequestOptions,
     FutureIncomingResponse,
     IncomingResponse,
+    // Maps an I/O error to an HTTP error code; the host's stream errors carry none.
+    httpErrorCode: (): undefined => undefined,
   },
   'wasi:io/streams': { InputStream, OutputStream },
   'wasi:io/error': { Error: IoError },

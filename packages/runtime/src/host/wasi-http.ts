@@ -5,6 +5,7 @@
  */
 import { returnErr } from './guest-err.js';
 import { InputStream, OutputStream, type ByteSink } from './wasi-io.js';
+import { Pollable } from './wasi-poll.js';
 
 type HeaderError = { tag: 'invalid-syntax' } | { tag: 'forbidden' } | { tag: 'immutable' };
 export type ErrorCode = { tag: string; val?: unknown };
@@ -163,6 +164,11 @@ export class IncomingBody {
 /** Requests carry no trailers here: the future is ready at once with none. */
 export class FutureTrailers {
   private taken = false;
+
+  subscribe(): Pollable {
+    return new Pollable();
+  }
+
   get(): { tag: 'ok'; val: { tag: 'ok'; val: undefined } } | undefined {
     if (this.taken) return undefined;
     this.taken = true;

@@ -3,6 +3,7 @@
  * they belong to decides where written bytes go.
  */
 import { returnErr } from './guest-err.js';
+import { Pollable } from './wasi-poll.js';
 
 /** `wasi:io/error.error`: an opaque error a stream operation failed with. */
 export class IoError {
@@ -48,6 +49,11 @@ export class OutputStream {
     this.ensureOpen();
   }
 
+  /** Writes never wait: the sink takes what it is given. */
+  subscribe(): Pollable {
+    return new Pollable();
+  }
+
   /** Called by the host when the body is finished: later writes fail with `closed`. */
   close(): void {
     this.closed = true;
@@ -81,5 +87,10 @@ export class InputStream {
 
   blockingSkip(length: bigint): bigint {
     return this.skip(length);
+  }
+
+  /** The body is buffered before the guest runs, so reads never wait. */
+  subscribe(): Pollable {
+    return new Pollable();
   }
 }
