@@ -51,7 +51,12 @@ spinkube_install_npm() {
   local stamp="$spinkube_root/node_modules/.package-lock.json"
   if [ ! -f "$stamp" ] || [ "$spinkube_root/package-lock.json" -nt "$stamp" ]; then
     spinkube_log "installing npm packages (npm ci)"
-    (cd "$spinkube_root" && npm ci --no-audit --no-fund --loglevel=error)
+    # The registry here lacks some platform builds that jco's optional dependencies name (e.g. win32), so
+    # the lock file cannot list them and `npm ci` may call it out of sync; `npm install` then installs the
+    # same locked versions without changing the lock file.
+    (cd "$spinkube_root" && { npm ci --no-audit --no-fund --loglevel=error 2>/dev/null ||
+      { spinkube_log "npm ci refused the lock file; installing the locked versions with npm install";
+        npm install --no-audit --no-fund --loglevel=error; }; })
   fi
 }
 
