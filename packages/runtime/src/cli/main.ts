@@ -76,11 +76,12 @@ program
         `warning: route "${duplicate.route}" of "${duplicate.replacedComponent}" is unreachable: "${duplicate.effectiveComponent}" uses it too\n`,
       );
     }
-    process.stdout.write(`Serving ${trigger.url}\nAvailable Routes:\n`);
-    for (const route of app.router.routes()) {
+    // One write, so whoever reads the banner (people, the shim, tests) sees it whole.
+    const routes = app.router.routes().map((route) => {
       const path = route.display === '/' ? '' : route.display;
-      process.stdout.write(`  ${route.componentId}: ${trigger.url}${path}\n`);
-    }
+      return `  ${route.componentId}: ${trigger.url}${path}\n`;
+    });
+    process.stdout.write(`Serving ${trigger.url}\nAvailable Routes:\n${routes.join('')}`);
     const stop = () => {
       void trigger.close().then(() => process.exit(0));
     };
