@@ -24,5 +24,8 @@ describe('a Spin JS SDK component (StarlingMonkey, 12 MB)', () => {
     // Module state never survives a request: the guest counter reads 1 every time.
     for (const body of bodies) expect(body).toContain('hits: 1\n');
     expect(stdout()).toContain('[js-hello] GET /a/b\n');
+    // spin-* headers are the runtime's: a client cannot forge them.
+    const forged = await fetch(`${url}/x`, { headers: { 'spin-matched-route': '/forged' } });
+    expect(await forged.text()).toContain('matched route: /...\n');
   });
 });

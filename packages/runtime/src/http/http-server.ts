@@ -89,7 +89,10 @@ async function handle(options: HttpTriggerOptions, req: IncomingMessage, res: Se
     req.headers.host ?? `${req.socket.localAddress ?? 'localhost'}:${String(req.socket.localPort ?? 80)}`;
   const headers: [string, Uint8Array][] = [];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    headers.push([req.rawHeaders[i] ?? '', Buffer.from(req.rawHeaders[i + 1] ?? '')]);
+    const name = req.rawHeaders[i] ?? '';
+    // spin-* headers are the runtime's to set: a client must not be able to forge them.
+    if (name.toLowerCase().startsWith('spin-')) continue;
+    headers.push([name, Buffer.from(req.rawHeaders[i + 1] ?? '')]);
   }
   const spinHeaders = spinRequestHeaders(match, {
     fullUrl: `http://${authority}${rawUrl}`,
