@@ -8,23 +8,11 @@
 import { cliImports, type CliContext } from './wasi-cli.js';
 import { monotonicClock, wallClock } from './wasi-clocks.js';
 import { filesystemImports } from './wasi-filesystem.js';
-import {
-  Fields,
-  FutureTrailers,
-  IncomingBody,
-  IncomingRequest,
-  OutgoingBody,
-  OutgoingResponse,
-  ResponseOutparam,
-} from './wasi-http.js';
+// Every value wasi-http.ts exports is a wasi:http/types resource class, as are the request-side classes
+// of wasi-outgoing-http.ts.
+import * as incomingHttpResources from './wasi-http.js';
 import { InputStream, IoError, OutputStream } from './wasi-io.js';
-import {
-  FutureIncomingResponse,
-  IncomingResponse,
-  OutgoingRequest,
-  outgoingHandlerImports,
-  RequestOptions,
-} from './wasi-outgoing-http.js';
+import * as outgoingHttp from './wasi-outgoing-http.js';
 import { Pollable, poll } from './wasi-poll.js';
 import { insecure, insecureSeed, random } from './wasi-random.js';
 
@@ -54,19 +42,12 @@ export const PROVIDED_INTERFACES: readonly string[] = [
   'wasi:cli/terminal-stderr',
 ];
 
+const { outgoingHandlerImports, ...outgoingHttpResources } = outgoingHttp;
+
 const shared = {
   'wasi:http/types': {
-    Fields,
-    FutureTrailers,
-    IncomingBody,
-    IncomingRequest,
-    OutgoingBody,
-    OutgoingResponse,
-    ResponseOutparam,
-    OutgoingRequest,
-    RequestOptions,
-    FutureIncomingResponse,
-    IncomingResponse,
+    ...incomingHttpResources,
+    ...outgoingHttpResources,
     // Maps an I/O error to an HTTP error code; the host's stream errors carry none.
     httpErrorCode: (): undefined => undefined,
   },
