@@ -92,6 +92,11 @@ describe('components and their cache', () => {
   it('reuses the transpiled output from the digest-keyed cache', async () => {
     const again = await compileComponent(tinyHello, cacheDir);
     expect(again.fromCache).toBe(true);
+    expect([...again.imports].sort()).toEqual([
+      'wasi:http/types@0.2.3',
+      'wasi:io/error@0.2.3',
+      'wasi:io/streams@0.2.3',
+    ]);
     expect(again.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 

@@ -14,6 +14,9 @@ function app(name: string, body: string): string {
   return file;
 }
 
+/** Any file that is not WebAssembly: this test file itself. */
+const notWasm = () => join(import.meta.dirname, 'up-command.int.test.ts');
+
 const TWO_COMPONENTS = `
 [[trigger.http]]
 route = "/hello/..."
@@ -116,6 +119,16 @@ describe('spinkube-runtime up', () => {
     ]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no component named "nope" to retain; the app has: hello, trap');
+  });
+
+  it('refuses a source that is not a component, naming the field', async () => {
+    const file = app(
+      'not-wasm',
+      `[[trigger.http]]\nroute = "/..."\ncomponent = "bad"\n[component.bad]\nsource = "${notWasm()}"\n`,
+    );
+    const { code, stderr } = await upFails(['-f', file, '--state-dir', join(work, 'state')]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/:8: component\.bad\.source: not a valid WebAssembly component/);
   });
 
   it('refuses a bad listen address', async () => {

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { compileComponent } from '../component/compiled-component.js';
-import { componentImports, unsupportedImports } from '../component/component-imports.js';
+import { unsupportedImports } from '../component/component-imports.js';
 import { defaultRuntimeConfig, loadRuntimeConfig, type RuntimeConfig } from '../config/runtime-config.js';
 import { resolveVariables, type ResolvedVariables } from '../config/variables.js';
 import { RuntimeError } from '../errors.js';
@@ -64,8 +64,17 @@ export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
   for (const id of retained) {
     const spec = manifest.components.get(id);
     if (!spec) continue;
-    const bytes = await readSource(manifest, spec);
-    const missing = unsupportedImports(await componentImports(bytes), PROVIDED_INTERFACES);
+    const compiled = await compileComponent(await readSource(manifest, spec), cacheDir).catch(
+      (error: unknown) => {
+        if (error instanceof RuntimeError) {
+          throw new RuntimeError(error.code, error.message, at(manifest, `component.${id}.source`), {
+            cause: error,
+          });
+        }
+        throw error;
+      },
+    );
+    const missing = unsupportedImports(compiled.imports, PROVIDED_INTERFACES);
     if (missing.length > 0) {
       const line = manifest.lineOf(`component.${id}`);
       unsupported.push(
@@ -73,7 +82,7 @@ export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
       );
     } else {
       components.set(id, {
-        compiled: await compileComponent(bytes, cacheDir),
+        compiled,
         imports: createHostImports({ componentId: id, environment: spec.environment, stdout, stderr }),
       });
     }

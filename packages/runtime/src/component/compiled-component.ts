@@ -10,8 +10,11 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { RuntimeError } from '../errors.js';
+import { componentImports } from './component-imports.js';
 
 const GLUE_NAME = 'component';
+/** The component's versioned imports, listed once at transpile time so later starts skip wasm-tools. */
+const IMPORTS_FILE = 'imports.json';
 /** Bumped when the transpile options change, so old cache entries are not reused. */
 const CACHE_LAYOUT = 'v1';
 
@@ -25,6 +28,8 @@ export interface CompiledComponent {
   readonly digest: string;
   /** Whether the transpiled output came from the cache. */
   readonly fromCache: boolean;
+  /** The interfaces the component imports, with versions (`wasi:http/types@0.2.3`). */
+  readonly imports: readonly string[];
   /** A fresh instance; the returned object holds the exports (e.g. `incomingHandler`). */
   instantiate(imports: object): Record<string, unknown>;
 }
@@ -32,8 +37,9 @@ export interface CompiledComponent {
 export async function compileComponent(component: Uint8Array, cacheDir: string): Promise<CompiledComponent> {
   const hex = createHash('sha256').update(component).digest('hex');
   const dir = join(cacheDir, 'transpiled', CACHE_LAYOUT, hex);
-  const fromCache = existsSync(join(dir, `${GLUE_NAME}.js`));
+  const fromCache = existsSync(join(dir, `${GLUE_NAME}.js`)) && existsSync(join(dir, IMPORTS_FILE));
   if (!fromCache) await transpileInto(component, dir);
+  const imports = JSON.parse(readFileSync(join(dir, IMPORTS_FILE), 'utf8')) as string[];
 
   const glue = (await import(pathToFileURL(join(dir, `${GLUE_NAME}.js`)).href)) as {
     instantiate?: Instantiate;
@@ -54,6 +60,7 @@ export async function compileComponent(component: Uint8Array, cacheDir: string):
   return {
     digest: `sha256:${hex}`,
     fromCache,
+    imports,
     instantiate: (imports) => instantiateGlue(getCoreModule, imports),
   };
 }
@@ -81,6 +88,7 @@ async function transpileInto(component: Uint8Array, dir: string): Promise<void> 
     mkdirSync(dirname(join(scratch, name)), { recursive: true });
     writeFileSync(join(scratch, name), bytes);
   }
+  writeFileSync(join(scratch, IMPORTS_FILE), JSON.stringify(await componentImports(component)));
   mkdirSync(dirname(dir), { recursive: true });
   rmSync(dir, { recursive: true, force: true });
   renameSync(scratch, dir);
