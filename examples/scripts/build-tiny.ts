@@ -26,4 +26,4 @@ async function buildTiny(name: string): Promise<void> {
   process.stdout.write(`built dist/${name}.wasm (${String(component.length)} bytes) in ${ms} ms\n`);
 }
 
-for (const name of ['tiny-hello', 'tiny-trap', 'tiny-unsupported']) await buildTiny(name);
+for (const name of ['tiny-hello', 'tiny-trap', 'tiny-unsupported', 'tiny-variable']) await buildTiny(name);

@@ -24,6 +24,7 @@ beforeAll(async () => {
         environment: new Map(),
         stdout: () => undefined,
         stderr: () => undefined,
+        variables: { get: () => undefined, all: () => [] },
       }),
     },
   ];

@@ -137,3 +137,34 @@ describe('spinkube-runtime up', () => {
     expect(stderr).toContain('listen address "localhost" must be host:port');
   });
 });
+
+describe('Spin variables in a component', () => {
+  const VARIABLE_APP = `[variables]
+greetee = { default = "world" }
+[[trigger.http]]
+route = "/..."
+component = "greeter"
+[component.greeter]
+source = "${join(dist, 'tiny-variable.wasm')}"
+[component.greeter.variables]
+message = "Hello, {{ greetee }}!"
+`;
+
+  it('reads its rendered variable through fermyon:spin/variables, from the default or SPIN_VARIABLE_*', async () => {
+    const file = app('variables', VARIABLE_APP);
+    const byDefault = await up(['-f', file, '--listen', '127.0.0.1:0', '--state-dir', join(work, 'state')]);
+    expect(await (await fetch(`${byDefault.url}/`)).text()).toBe('Hello, world!');
+    const byEnv = await up(['-f', file, '--listen', '127.0.0.1:0', '--state-dir', join(work, 'state')], {
+      SPIN_VARIABLE_GREETEE: 'SpinKube',
+    });
+    expect(await (await fetch(`${byEnv.url}/`)).text()).toBe('Hello, SpinKube!');
+  });
+
+  it('answers undefined(name) for a variable the component does not declare', async () => {
+    const file = app('undeclared', VARIABLE_APP.replace('message = "Hello, {{ greetee }}!"', 'other = "x"'));
+    const { url } = await up(['-f', file, '--listen', '127.0.0.1:0', '--state-dir', join(work, 'state')]);
+    const response = await fetch(`${url}/`);
+    expect(response.status).toBe(500);
+    expect(await response.text()).toBe('message');
+  });
+});

@@ -83,7 +83,13 @@ export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
     } else {
       components.set(id, {
         compiled,
-        imports: createHostImports({ componentId: id, environment: spec.environment, stdout, stderr }),
+        imports: createHostImports({
+          componentId: id,
+          environment: spec.environment,
+          stdout,
+          stderr,
+          variables: { get: (name) => variables.get(id, name), all: () => variables.all(id) },
+        }),
       });
     }
   }

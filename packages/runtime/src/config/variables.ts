@@ -13,6 +13,8 @@ import type { EnvVariablesProvider } from './runtime-config.js';
 export interface ResolvedVariables {
   /** A component's variable (`spin:variables` get), or undefined if the component does not declare it. */
   get(componentId: string, name: string): string | undefined;
+  /** Every variable a component declares, with its value. */
+  all(componentId: string): [string, string][];
   /** Names of the variables declared secret, so logs can leave their values out. */
   readonly secrets: ReadonlySet<string>;
 }
@@ -59,7 +61,11 @@ export function resolveVariables(
     components.set(id, rendered);
   }
   const secrets = new Set([...manifest.variables].filter(([, d]) => d.secret).map(([name]) => name));
-  return { get: (componentId, name) => components.get(componentId)?.get(name), secrets };
+  return {
+    get: (componentId, name) => components.get(componentId)?.get(name),
+    all: (componentId) => [...(components.get(componentId) ?? [])],
+    secrets,
+  };
 }
 
 function providerLookup(

@@ -5,6 +5,7 @@
  * (environment, log prefix) are bound once per component, and per-request state lives in the objects a
  * request creates.
  */
+import { variablesImports, type ComponentVariables } from './spin-variables.js';
 import { cliImports, type CliContext } from './wasi-cli.js';
 import { monotonicClock, wallClock } from './wasi-clocks.js';
 import { filesystemImports } from './wasi-filesystem.js';
@@ -40,6 +41,9 @@ export const PROVIDED_INTERFACES: readonly string[] = [
   'wasi:cli/terminal-stdin',
   'wasi:cli/terminal-stdout',
   'wasi:cli/terminal-stderr',
+  'fermyon:spin/variables@2.0.0',
+  'spin:variables/variables',
+  'wasi:config/store',
 ];
 
 const { outgoingHandlerImports, ...outgoingHttpResources } = outgoingHttp;
@@ -62,9 +66,16 @@ const shared = {
   ...filesystemImports,
 };
 
-export type ComponentHostContext = CliContext;
+export interface ComponentHostContext extends CliContext {
+  readonly variables: ComponentVariables;
+}
 
 /** The import object for one component; build it once per component and reuse it for every instance. */
 export function createHostImports(context: ComponentHostContext): object {
-  return { ...shared, ...cliImports(context), ...outgoingHandlerImports(context.stderr) };
+  return {
+    ...shared,
+    ...cliImports(context),
+    ...outgoingHandlerImports(context.stderr),
+    ...variablesImports(context.variables),
+  };
 }
