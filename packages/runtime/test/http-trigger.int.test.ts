@@ -1,58 +1,53 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadApp } from '../src/app/load-app.js';
+import { serveApp, type ServedApp } from '../src/app/serve-app.js';
 import { compileComponent } from '../src/component/compiled-component.js';
 import { componentImports, unsupportedImports } from '../src/component/component-imports.js';
-import { createHostImports, PROVIDED_INTERFACES } from '../src/host/host-imports.js';
-import { startHttpTrigger, type RunningHttpTrigger, type ServedComponent } from '../src/http/http-server.js';
-import { Router } from '../src/http/router.js';
+import { PROVIDED_INTERFACES } from '../src/host/host-imports.js';
 
 const examples = join(import.meta.dirname, '..', '..', '..', 'examples', 'dist');
-const cacheDir = mkdtempSync(join(tmpdir(), 'spinkube-runtime-cache-'));
+const work = mkdtempSync(join(tmpdir(), 'spinkube-runtime-trigger-'));
+const cacheDir = join(work, 'state', 'cache');
 const tinyHello = readFileSync(join(examples, 'tiny-hello.wasm'));
 const guestErrors: string[] = [];
-let trigger: RunningHttpTrigger;
+let trigger: ServedApp;
 
 beforeAll(async () => {
-  const served = async (id: string, bytes: Uint8Array): Promise<[string, ServedComponent]> => [
-    id,
-    {
-      compiled: await compileComponent(bytes, cacheDir),
-      imports: createHostImports({
-        componentId: id,
-        environment: new Map(),
-        stdout: () => undefined,
-        stderr: () => undefined,
-        variables: { get: () => undefined, all: () => [] },
-      }),
-    },
-  ];
-  const components = new Map([
-    await served('hello', tinyHello),
-    await served('trap', readFileSync(join(examples, 'tiny-trap.wasm'))),
-  ]);
-  const router = Router.build('/', [
-    { route: { kind: 'path', path: '/hello/...' }, component: 'hello' },
-    { route: { kind: 'path', path: '/trap' }, component: 'trap' },
-  ]);
-  trigger = await startHttpTrigger(
-    {
-      router,
-      components,
-      basePath: '/',
-      appName: 'tiny',
-      appVersion: '1.0.0',
-      onGuestError: (component, error) => guestErrors.push(`${component}: ${String(error)}`),
-    },
-    '127.0.0.1',
-    0,
+  const manifest = join(work, 'spin.toml');
+  writeFileSync(
+    manifest,
+    `spin_manifest_version = 2
+[application]
+name = "tiny"
+version = "1.0.0"
+[[trigger.http]]
+route = "/hello/..."
+component = "hello"
+[[trigger.http]]
+route = "/trap"
+component = "trap"
+[component.hello]
+source = "${join(examples, 'tiny-hello.wasm')}"
+[component.trap]
+source = "${join(examples, 'tiny-trap.wasm')}"
+`,
   );
+  const app = await loadApp({ from: manifest, stateDir: join(work, 'state'), env: {} });
+  trigger = await serveApp(app, {
+    host: '127.0.0.1',
+    port: 0,
+    workers: 2,
+    stdout: () => undefined,
+    stderr: (line) => guestErrors.push(line),
+  });
 });
 
 afterAll(async () => {
   await trigger.close();
-  rmSync(cacheDir, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
 });
 
 describe('HTTP trigger with real components', () => {
@@ -84,7 +79,7 @@ describe('HTTP trigger with real components', () => {
     guestErrors.length = 0;
     expect((await fetch(`${trigger.url}/trap`)).status).toBe(500);
     expect(guestErrors).toHaveLength(1);
-    expect(guestErrors[0]).toMatch(/^trap: .*unreachable/i);
+    expect(guestErrors[0]).toMatch(/^\[trap\] .*unreachable/i);
     expect((await fetch(`${trigger.url}/hello`)).status).toBe(200);
   });
 });

@@ -11,9 +11,11 @@ import { unsupportedImports } from '../component/component-imports.js';
 import { defaultRuntimeConfig, loadRuntimeConfig, type RuntimeConfig } from '../config/runtime-config.js';
 import { resolveVariables, type ResolvedVariables } from '../config/variables.js';
 import { RuntimeError } from '../errors.js';
-import { createHostImports, PROVIDED_INTERFACES } from '../host/host-imports.js';
-import type { ServedComponent } from '../http/http-server.js';
+import type { ComponentPlan } from '../engine/worker-protocol.js';
+import { PROVIDED_INTERFACES } from '../host/host-imports.js';
 import { Router } from '../http/router.js';
+import { parseTemplate, renderTemplate } from '../manifest/template.js';
+import { parseAllowedHost } from '../outbound/allowed-hosts.js';
 import { loadManifest } from '../manifest/load-manifest.js';
 import type { AppManifest, ComponentSpec } from '../manifest/types.js';
 
@@ -30,16 +32,16 @@ export interface LoadAppOptions {
   /** Only these components (and their routes) are served (`--component-id`, `SPIN_COMPONENTS_TO_RETAIN`). */
   readonly componentIds?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
-  /** Where component stdout and stderr lines go (prefixed with the component id); the process's by default. */
-  readonly stdout?: (line: string) => void;
-  readonly stderr?: (line: string) => void;
+  /** The largest linear memory an instance may have, in bytes (`SPIN_MAX_INSTANCE_MEMORY`). */
+  readonly maxInstanceMemory?: number;
 }
 
 export interface LoadedApp {
   readonly manifest: AppManifest;
   readonly runtimeConfig: RuntimeConfig;
   readonly variables: ResolvedVariables;
-  readonly components: ReadonlyMap<string, ServedComponent>;
+  /** Each retained component, compiled, with what its instances may use. */
+  readonly components: readonly ComponentPlan[];
   readonly router: Router;
 }
 
@@ -57,23 +59,22 @@ export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
   const router = Router.build(manifest.application.httpBase, triggers);
 
   const cacheDir = join(options.stateDir, 'cache');
-  const components = new Map<string, ServedComponent>();
-  const stdout = options.stdout ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const stderr = options.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const components: ComponentPlan[] = [];
   const unsupported: string[] = [];
   for (const id of retained) {
     const spec = manifest.components.get(id);
     if (!spec) continue;
-    const compiled = await compileComponent(await readSource(manifest, spec), cacheDir).catch(
-      (error: unknown) => {
-        if (error instanceof RuntimeError) {
-          throw new RuntimeError(error.code, error.message, at(manifest, `component.${id}.source`), {
-            cause: error,
-          });
-        }
-        throw error;
-      },
-    );
+    const allowedOutboundHosts = renderAllowedHosts(manifest, spec, variables.application);
+    const compiled = await compileComponent(await readSource(manifest, spec), cacheDir, {
+      ...(options.maxInstanceMemory === undefined ? {} : { maxInstanceMemory: options.maxInstanceMemory }),
+    }).catch((error: unknown) => {
+      if (error instanceof RuntimeError) {
+        throw new RuntimeError(error.code, error.message, at(manifest, `component.${id}.source`), {
+          cause: error,
+        });
+      }
+      throw error;
+    });
     const missing = unsupportedImports(compiled.imports, PROVIDED_INTERFACES);
     if (missing.length > 0) {
       const line = manifest.lineOf(`component.${id}`);
@@ -81,15 +82,16 @@ export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
         `component "${id}"${line === undefined ? '' : ` (line ${String(line)})`} imports ${missing.join(', ')}`,
       );
     } else {
-      components.set(id, {
-        compiled,
-        imports: createHostImports({
-          componentId: id,
-          environment: spec.environment,
-          stdout,
-          stderr,
-          variables: { get: (name) => variables.get(id, name), all: () => variables.all(id) },
-        }),
+      components.push({
+        id,
+        gluePath: compiled.gluePath,
+        modules: compiled.modules,
+        memories: compiled.memories,
+        environment: [...spec.environment],
+        variables: variables.all(id),
+        allowedOutboundHosts,
+        keyValueStores: spec.keyValueStores,
+        sqliteDatabases: spec.sqliteDatabases,
       });
     }
   }
@@ -114,6 +116,33 @@ function retainedComponents(manifest: AppManifest, ids: readonly string[] | unde
     );
   }
   return new Set(ids);
+}
+
+/**
+ * `allowed_outbound_hosts` with `{{ variable }}` templates rendered from the application variables, each
+ * entry checked, so a malformed one stops the app at start rather than denying requests later.
+ */
+function renderAllowedHosts(
+  manifest: AppManifest,
+  spec: ComponentSpec,
+  values: ReadonlyMap<string, string>,
+): string[] {
+  return spec.allowedOutboundHosts.map((entry, index) => {
+    const field = `component.${spec.id}.allowed_outbound_hosts[${String(index)}]`;
+    const fail = (message: string): never => {
+      throw new RuntimeError('ManifestInvalid', message, at(manifest, field));
+    };
+    const rendered = renderTemplate(parseTemplate(entry, fail), (name) => {
+      const value = values.get(name);
+      return value ?? fail(`variable "${name}" has no value`);
+    });
+    try {
+      parseAllowedHost(rendered);
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error));
+    }
+    return rendered;
+  });
 }
 
 /** file, line and field of a manifest path, for errors raised after the manifest was read. */

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadApp } from '../app/load-app.js';
-import { startHttpTrigger } from '../http/http-server.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, serveApp } from '../app/serve-app.js';
 import { DEFAULT_LISTEN, parseListenAddress } from './listen-address.js';
 
 interface UpOptions {
@@ -16,6 +16,8 @@ interface UpOptions {
   runtimeConfigFile?: string;
   stateDir?: string;
   componentId: string[];
+  workers?: string;
+  requestTimeout?: string;
 }
 
 const program = new Command('spinkube-runtime')
@@ -41,6 +43,11 @@ program
     collect,
     [],
   )
+  .option('--workers <n>', 'worker threads running guests (default: the number of CPUs, at least 2)')
+  .option(
+    '--request-timeout <seconds>',
+    `stop a request (and its instance) after this long (default: ${String(DEFAULT_REQUEST_TIMEOUT_MS / 1000)})`,
+  )
   .action(async (options: UpOptions) => {
     const from = resolve(options.from);
     const appDir = statSync(from, { throwIfNoEntry: false })?.isDirectory() ? from : dirname(from);
@@ -56,21 +63,17 @@ program
       stateDir: resolve(options.stateDir ?? join(appDir, '.spin')),
       ...(options.runtimeConfigFile ? { runtimeConfigFile: options.runtimeConfigFile } : {}),
       ...(retain.length > 0 ? { componentIds: retain } : {}),
+      ...optional(
+        'maxInstanceMemory',
+        positiveNumber(process.env['SPIN_MAX_INSTANCE_MEMORY'], 'SPIN_MAX_INSTANCE_MEMORY'),
+      ),
     });
-    const trigger = await startHttpTrigger(
-      {
-        router: app.router,
-        components: app.components,
-        basePath: app.manifest.application.httpBase,
-        appName: app.manifest.application.name,
-        ...(app.manifest.application.version ? { appVersion: app.manifest.application.version } : {}),
-        onGuestError: (component, error) => {
-          process.stderr.write(`[${component}] ${error instanceof Error ? error.message : String(error)}\n`);
-        },
-      },
-      listen.host,
-      listen.port,
-    );
+    const trigger = await serveApp(app, {
+      host: listen.host,
+      port: listen.port,
+      ...optional('workers', positiveNumber(options.workers, '--workers')),
+      ...optional('requestTimeoutMs', seconds(options.requestTimeout)),
+    });
     for (const duplicate of app.router.duplicates) {
       process.stderr.write(
         `warning: route "${duplicate.route}" of "${duplicate.replacedComponent}" is unreachable: "${duplicate.effectiveComponent}" uses it too\n`,
@@ -93,6 +96,28 @@ program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
+
+/** `{ key: value }`, or nothing when the value is absent (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function positiveNumber(value: string | undefined, what: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0)
+    throw new Error(`${what} must be a positive integer, not "${value}"`);
+  return number;
+}
+
+function seconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) {
+    throw new Error(`--request-timeout must be a positive number of seconds, not "${value}"`);
+  }
+  return Math.round(number * 1000);
+}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

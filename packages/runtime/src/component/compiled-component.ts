@@ -1,16 +1,17 @@
 /**
  * A component made ready to run many times: transpiled once by jco into JS glue plus core modules, cached
  * on disk under the component's sha256 digest (so a restart skips transpilation), and its core modules
- * compiled once. Each `instantiate()` then gives a fresh instance — new memories, tables and handle
- * tables — bound to the host imports passed in.
+ * compiled once. A module that defines its own memory is rewritten to import it, so the host controls the
+ * memory's maximum and can reuse memories between instances. The compiled modules and the glue's path are
+ * plain data a worker thread can receive; workers instantiate (see component-instance.ts).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { RuntimeError } from '../errors.js';
 import { componentImports } from './component-imports.js';
+import { importMemory, type MemoryPlan } from './imported-memory.js';
 
 const GLUE_NAME = 'component';
 /** The component's versioned imports, listed once at transpile time so later starts skip wasm-tools. */
@@ -18,10 +19,10 @@ const IMPORTS_FILE = 'imports.json';
 /** Bumped when the transpile options change, so old cache entries are not reused. */
 const CACHE_LAYOUT = 'v1';
 
-type Instantiate = (
-  getCoreModule: (name: string) => WebAssembly.Module,
-  imports: object,
-) => Record<string, unknown>;
+export interface CompileOptions {
+  /** The largest linear memory an instance may grow to, in bytes (`SPIN_MAX_INSTANCE_MEMORY`). */
+  readonly maxInstanceMemory?: number;
+}
 
 export interface CompiledComponent {
   /** `sha256:<hex>` of the component bytes. */
@@ -30,38 +31,42 @@ export interface CompiledComponent {
   readonly fromCache: boolean;
   /** The interfaces the component imports, with versions (`wasi:http/types@0.2.3`). */
   readonly imports: readonly string[];
-  /** A fresh instance; the returned object holds the exports (e.g. `incomingHandler`). */
-  instantiate(imports: object): Record<string, unknown>;
+  /** The glue module (`instantiate(getCoreModule, imports, instantiateCore)`). */
+  readonly gluePath: string;
+  /** Every core module the glue asks for, by file name. */
+  readonly modules: ReadonlyMap<string, WebAssembly.Module>;
+  /** Modules whose memory the host supplies, with its size. */
+  readonly memories: ReadonlyMap<string, MemoryPlan>;
 }
 
-export async function compileComponent(component: Uint8Array, cacheDir: string): Promise<CompiledComponent> {
+export async function compileComponent(
+  component: Uint8Array,
+  cacheDir: string,
+  options: CompileOptions = {},
+): Promise<CompiledComponent> {
   const hex = createHash('sha256').update(component).digest('hex');
   const dir = join(cacheDir, 'transpiled', CACHE_LAYOUT, hex);
   const fromCache = existsSync(join(dir, `${GLUE_NAME}.js`)) && existsSync(join(dir, IMPORTS_FILE));
   if (!fromCache) await transpileInto(component, dir);
   const imports = JSON.parse(readFileSync(join(dir, IMPORTS_FILE), 'utf8')) as string[];
+  const limitPages =
+    options.maxInstanceMemory === undefined ? undefined : Math.floor(options.maxInstanceMemory / 65_536);
 
-  const glue = (await import(pathToFileURL(join(dir, `${GLUE_NAME}.js`)).href)) as {
-    instantiate?: Instantiate;
-  };
-  const instantiateGlue = glue.instantiate;
-  if (typeof instantiateGlue !== 'function') {
-    throw new RuntimeError('ComponentInvalid', `transpiled component ${dir} has no instantiate() export`);
-  }
   const modules = new Map<string, WebAssembly.Module>();
-  const getCoreModule = (name: string): WebAssembly.Module => {
-    let module = modules.get(name);
-    if (!module) {
-      module = new WebAssembly.Module(readFileSync(join(dir, name)));
-      modules.set(name, module);
-    }
-    return module;
-  };
+  const memories = new Map<string, MemoryPlan>();
+  for (const name of readdirSync(dir).filter((file) => file.endsWith('.wasm'))) {
+    const bytes = readFileSync(join(dir, name));
+    const rewritten = importMemory(bytes, limitPages);
+    modules.set(name, await WebAssembly.compile(rewritten?.bytes ?? bytes));
+    if (rewritten) memories.set(name, rewritten.memory);
+  }
   return {
     digest: `sha256:${hex}`,
     fromCache,
     imports,
-    instantiate: (imports) => instantiateGlue(getCoreModule, imports),
+    gluePath: join(dir, `${GLUE_NAME}.js`),
+    modules,
+    memories,
   };
 }
 

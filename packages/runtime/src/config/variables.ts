@@ -17,6 +17,8 @@ export interface ResolvedVariables {
   all(componentId: string): [string, string][];
   /** Names of the variables declared secret, so logs can leave their values out. */
   readonly secrets: ReadonlySet<string>;
+  /** Application variables that have a value (for templates outside `[component.x.variables]`). */
+  readonly application: ReadonlyMap<string, string>;
 }
 
 export function resolveVariables(
@@ -65,6 +67,7 @@ export function resolveVariables(
     get: (componentId, name) => components.get(componentId)?.get(name),
     all: (componentId) => [...(components.get(componentId) ?? [])],
     secrets,
+    application: values,
   };
 }
 

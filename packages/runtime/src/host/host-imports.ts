@@ -14,6 +14,7 @@ import { filesystemImports } from './wasi-filesystem.js';
 import * as incomingHttpResources from './wasi-http.js';
 import { InputStream, IoError, OutputStream } from './wasi-io.js';
 import * as outgoingHttp from './wasi-outgoing-http.js';
+import type { OutboundContext } from './wasi-outgoing-http.js';
 import { Pollable, poll } from './wasi-poll.js';
 import { insecure, insecureSeed, random } from './wasi-random.js';
 
@@ -68,6 +69,7 @@ const shared = {
 
 export interface ComponentHostContext extends CliContext {
   readonly variables: ComponentVariables;
+  readonly outbound: Omit<OutboundContext, 'componentId' | 'stderr'>;
 }
 
 /** The import object for one component; build it once per component and reuse it for every instance. */
@@ -75,7 +77,11 @@ export function createHostImports(context: ComponentHostContext): object {
   return {
     ...shared,
     ...cliImports(context),
-    ...outgoingHandlerImports(context.stderr),
+    ...outgoingHandlerImports({
+      ...context.outbound,
+      componentId: context.componentId,
+      stderr: context.stderr,
+    }),
     ...variablesImports(context.variables),
   };
 }

@@ -146,6 +146,7 @@ export class IncomingRequest {
   }
 }
 
+/** The body of an incoming request or of an outbound request's response, fully buffered. */
 export class IncomingBody {
   private streamTaken = false;
   constructor(private readonly bytes: Uint8Array) {}
@@ -176,11 +177,15 @@ export class FutureTrailers {
   }
 }
 
-/** Receives a response as the guest produces it. */
-export interface ResponseTarget {
-  start(status: number, headers: [string, Uint8Array][]): void;
+/** Where an outgoing body's bytes go: the HTTP response, or an outbound request. */
+export interface BodySink {
   write(chunk: Uint8Array): void;
   end(): void;
+}
+
+/** Receives a response as the guest produces it. */
+export interface ResponseTarget extends BodySink {
+  start(status: number, headers: [string, Uint8Array][]): void;
   fail(error: ErrorCode): void;
 }
 
@@ -188,7 +193,7 @@ export class OutgoingBody {
   private streamTaken = false;
   private stream: OutputStream | undefined;
   private readonly pending: Uint8Array[] = [];
-  private target: ResponseTarget | undefined;
+  private target: BodySink | undefined;
   private finished = false;
 
   write(): OutputStream {
@@ -211,8 +216,13 @@ export class OutgoingBody {
     body.target?.end();
   }
 
-  /** Connects the body to where the response goes, flushing what was written before. */
-  attach(target: ResponseTarget): void {
+  /** Whether the guest has finished the body. */
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  /** Connects the body to where its bytes go, flushing what was written before. */
+  attach(target: BodySink): void {
     this.target = target;
     for (const chunk of this.pending.splice(0)) target.write(chunk);
     if (this.finished) target.end();

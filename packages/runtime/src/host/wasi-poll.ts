@@ -1,10 +1,21 @@
 /**
- * wasi:io/poll. The host runs guests synchronously on the main thread for now, so a pollable is either
- * ready or becomes ready at a known time; blocking on a timer sleeps the thread (moving guests to worker
- * threads, where sleeping is harmless, is planned).
+ * wasi:io/poll. Guests run in worker threads, so blocking here only stops the guest's own request. A
+ * pollable is ready now, becomes ready at a known time (clocks), or waits on something outside the worker
+ * (an outbound HTTP response): those belong to a wait group that can block on several at once with a
+ * timeout, so `poll` over timers and responses sleeps exactly until the first is ready.
  */
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+function sleepUntil(instant: bigint): void {
+  const waitNs = instant - process.hrtime.bigint();
+  if (waitNs > 0n) Atomics.wait(sleeper, 0, 0, Number(waitNs) / 1e6);
+}
+
+/** Blocks on several external pollables at once; returns when one is ready or the timeout passed. */
+export interface WaitGroup {
+  waitAny(pollables: readonly Pollable[], timeoutMs: number | undefined): void;
+}
 
 export class Pollable {
   /** `readyAt` is a `process.hrtime.bigint()` instant; 0n means ready now. */
@@ -15,8 +26,17 @@ export class Pollable {
   }
 
   block(): void {
-    const waitNs = this.readyAt - process.hrtime.bigint();
-    if (waitNs > 0n) Atomics.wait(sleeper, 0, 0, Number(waitNs) / 1e6);
+    sleepUntil(this.readyAt);
+  }
+
+  /** The instant a timer becomes ready; undefined for pollables that wait on something else. */
+  get deadline(): bigint | undefined {
+    return this.readyAt;
+  }
+
+  /** Set by pollables that wait outside the worker. */
+  get waitGroup(): WaitGroup | undefined {
+    return undefined;
   }
 }
 
@@ -25,6 +45,19 @@ export function poll(pollables: Pollable[]): Uint32Array {
   for (;;) {
     const ready = pollables.flatMap((p, index) => (p.ready() ? [index] : []));
     if (ready.length > 0 || pollables.length === 0) return new Uint32Array(ready);
-    pollables[0]?.block();
+    const deadlines = pollables.map((p) => p.deadline).filter((d): d is bigint => d !== undefined);
+    const earliest = deadlines.length > 0 ? deadlines.reduce((a, b) => (b < a ? b : a)) : undefined;
+    const external = pollables.filter((p) => p.waitGroup !== undefined);
+    const group = external[0]?.waitGroup;
+    if (group) {
+      const timeoutMs =
+        earliest === undefined ? undefined : Math.max(0, Number(earliest - process.hrtime.bigint()) / 1e6);
+      group.waitAny(
+        external.filter((p) => p.waitGroup === group),
+        timeoutMs,
+      );
+    } else if (earliest !== undefined) {
+      sleepUntil(earliest);
+    }
   }
 }

@@ -6,20 +6,16 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CompiledComponent } from '../component/compiled-component.js';
-import { IncomingRequest, ResponseOutparam, type ErrorCode, type ResponseTarget } from '../host/wasi-http.js';
+import type { RequestExecutor } from '../engine/worker-pool.js';
+import type { OutboundResult } from '../host/wasi-outgoing-http.js';
+import type { ErrorCode, IncomingRequestInit, ResponseTarget } from '../host/wasi-http.js';
 import type { Router } from './router.js';
 import { spinRequestHeaders } from './spin-headers.js';
 
-/** A component ready to serve: compiled once, with the host imports bound to it. */
-export interface ServedComponent {
-  readonly compiled: CompiledComponent;
-  readonly imports: object;
-}
-
 export interface HttpTriggerOptions {
   readonly router: Router;
-  readonly components: ReadonlyMap<string, ServedComponent>;
+  /** Runs a request on a fresh instance of a component (the worker pool). */
+  readonly executor: RequestExecutor;
   /** The application base path (`/` by default). */
   readonly basePath: string;
   readonly appName: string;
@@ -78,8 +74,7 @@ async function handle(options: HttpTriggerOptions, req: IncomingMessage, res: Se
     return;
   }
   const match = options.router.match(path);
-  const component = match ? options.components.get(match.componentId) : undefined;
-  if (!match || !component) {
+  if (!match) {
     res.writeHead(404).end();
     return;
   }
@@ -101,35 +96,85 @@ async function handle(options: HttpTriggerOptions, req: IncomingMessage, res: Se
   });
   for (const [name, value] of spinHeaders) headers.push([name, Buffer.from(value)]);
 
-  const request = new IncomingRequest({
+  const request: IncomingRequestInit = {
     method: req.method ?? 'GET',
     pathWithQuery: rawUrl,
     scheme: 'http',
     authority,
     headers,
     body,
-  });
-  const target = nodeResponseTarget(res);
-  const outparam = new ResponseOutparam(target);
-  try {
-    const instance = component.compiled.instantiate(component.imports);
-    const handler = instance['incomingHandler'] as
-      { handle(request: IncomingRequest, out: ResponseOutparam): void } | undefined;
-    if (!handler) throw new Error('the component does not export wasi:http/incoming-handler');
-    handler.handle(request, outparam);
-  } catch (error) {
-    options.onGuestError?.(match.componentId, error);
+  };
+  const outcome = await options.executor.run(match.componentId, request, nodeResponseTarget(res));
+  if (outcome.error !== undefined) options.onGuestError?.(match.componentId, new Error(outcome.error));
+  if (!outcome.responded) {
+    if (outcome.error === undefined) {
+      options.onGuestError?.(
+        match.componentId,
+        new Error('the component returned without setting a response'),
+      );
+    }
     if (!res.headersSent) res.writeHead(500).end();
     else res.destroy();
-    return;
-  }
-  if (!outparam.responded) {
-    options.onGuestError?.(match.componentId, new Error('the component returned without setting a response'));
-    res.writeHead(500).end();
+  } else if (outcome.error !== undefined && !res.writableEnded) {
+    // The response was under way when the guest failed: cut it off so the client sees it is incomplete.
+    res.destroy();
   } else if (!res.writableEnded) {
     // The instance cannot run again once handle() returned: whatever it wrote is the whole body.
     res.end();
   }
+}
+
+/**
+ * Runs a request the app sends to itself (`http://self/...` through the router, or
+ * `http://<component>.spin.internal/...` straight to a component) and collects the response.
+ */
+export async function dispatchInternal(
+  options: HttpTriggerOptions,
+  request: IncomingRequestInit,
+  componentId?: string,
+): Promise<OutboundResult> {
+  const path = request.pathWithQuery.split('?')[0] ?? '/';
+  let target = componentId;
+  let headers = [...request.headers];
+  if (target === undefined) {
+    const match = options.router.match(path);
+    if (!match) return { ok: true, status: 404, headers: [], body: new Uint8Array() };
+    target = match.componentId;
+    const spinHeaders = spinRequestHeaders(match, {
+      fullUrl: `http://${request.authority}${request.pathWithQuery}`,
+      basePath: options.basePath,
+      clientAddr: '127.0.0.1:0',
+    });
+    headers = [
+      ...headers.filter(([name]) => !name.toLowerCase().startsWith('spin-')),
+      ...spinHeaders.map(([name, value]): [string, Uint8Array] => [name, Buffer.from(value)]),
+    ];
+  }
+  let status = 500;
+  let responseHeaders: [string, Uint8Array][] = [];
+  let failed: ErrorCode | undefined;
+  const chunks: Uint8Array[] = [];
+  const outcome = await options.executor.run(
+    target,
+    { ...request, headers },
+    {
+      start: (s, h) => {
+        status = s;
+        responseHeaders = h;
+      },
+      write: (chunk) => chunks.push(chunk),
+      end: () => undefined,
+      fail: (error) => {
+        failed = error;
+      },
+    },
+  );
+  if (outcome.error !== undefined) options.onGuestError?.(target, new Error(outcome.error));
+  if (failed) return { ok: false, error: failed };
+  if (!outcome.responded || outcome.error !== undefined) {
+    return { ok: true, status: 500, headers: [], body: new Uint8Array() };
+  }
+  return { ok: true, status, headers: responseHeaders, body: Buffer.concat(chunks) };
 }
 
 function nodeResponseTarget(res: ServerResponse): ResponseTarget {

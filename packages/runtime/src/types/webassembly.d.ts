@@ -7,8 +7,17 @@ declare namespace WebAssembly {
     constructor(bytes: BufferSource);
   }
   class Instance {
-    constructor(module: Module, importObject?: object);
+    constructor(module: Module, importObject?: Imports);
     readonly exports: Record<string, unknown>;
   }
+  class Memory {
+    constructor(descriptor: { initial: number; maximum?: number });
+    readonly buffer: ArrayBuffer;
+    grow(delta: number): number;
+  }
+  class RuntimeError extends Error {}
+  type Imports = Record<string, Record<string, unknown>>;
+  function compile(bytes: BufferSource): Promise<Module>;
+  function validate(bytes: BufferSource): boolean;
 }
 type BufferSource = ArrayBufferView | ArrayBuffer;

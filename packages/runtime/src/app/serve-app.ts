@@ -1,0 +1,76 @@
+/**
+ * Serves a loaded app: worker threads that run its components, the main-thread services they call
+ * (outbound HTTP), and the HTTP trigger in front. `close()` stops all of it.
+ */
+import { availableParallelism } from 'node:os';
+import { OutboundService } from '../engine/outbound-service.js';
+import { WorkerPool } from '../engine/worker-pool.js';
+import {
+  dispatchInternal,
+  startHttpTrigger,
+  type HttpTriggerOptions,
+  type RunningHttpTrigger,
+} from '../http/http-server.js';
+import type { LoadedApp } from './load-app.js';
+
+/** Spin has no per-request deadline; this one only exists so a guest that never returns cannot hold a worker. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+export interface ServeOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Worker threads started up front (default: the number of CPUs, at least 2). */
+  readonly workers?: number;
+  readonly requestTimeoutMs?: number;
+  /** Where component output lines and guest failures go; the process's streams by default. */
+  readonly stdout?: (line: string) => void;
+  readonly stderr?: (line: string) => void;
+}
+
+export interface ServedApp extends RunningHttpTrigger {
+  readonly pool: WorkerPool;
+}
+
+export async function serveApp(app: LoadedApp, options: ServeOptions): Promise<ServedApp> {
+  const stdout = options.stdout ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const stderr = options.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const outbound = new OutboundService();
+  const pool = new WorkerPool({
+    components: app.components,
+    size: options.workers ?? Math.max(2, availableParallelism()),
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    hostCalls: () => outbound.forWorker(),
+    log: (stream, line) => {
+      (stream === 'stdout' ? stdout : stderr)(line);
+    },
+  });
+  await pool.start();
+  const triggerOptions: HttpTriggerOptions = {
+    router: app.router,
+    executor: pool,
+    basePath: app.manifest.application.httpBase,
+    appName: app.manifest.application.name,
+    ...(app.manifest.application.version ? { appVersion: app.manifest.application.version } : {}),
+    onGuestError: (component, error) => {
+      stderr(`[${component}] ${error instanceof Error ? error.message : String(error)}`);
+    },
+  };
+  outbound.setInternalDispatch((request, componentId) =>
+    dispatchInternal(triggerOptions, request, componentId),
+  );
+  let trigger: RunningHttpTrigger;
+  try {
+    trigger = await startHttpTrigger(triggerOptions, options.host, options.port);
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+  return {
+    ...trigger,
+    pool,
+    close: async () => {
+      await trigger.close();
+      await pool.close();
+    },
+  };
+}

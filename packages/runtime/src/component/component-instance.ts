@@ -1,0 +1,110 @@
+/**
+ * Fresh instances of a compiled component, as many as requests need. Runs wherever guests run (a worker
+ * thread): it imports the transpiled glue and instantiates it against the precompiled core modules. Host
+ * supplied memories come from a small pool: a memory that did not grow is zeroed and reused, which costs a
+ * fraction of allocating and page-faulting a new one; together with data segments re-applied on every
+ * instantiation the guest starts from exactly the state a brand-new instance has.
+ */
+import { pathToFileURL } from 'node:url';
+import { RuntimeError } from '../errors.js';
+import { MEMORY_IMPORT, WASM_PAGE, type MemoryPlan } from './imported-memory.js';
+
+type Instantiate = (
+  getCoreModule: (name: string) => WebAssembly.Module,
+  imports: object,
+  instantiateCore: (module: WebAssembly.Module, imports?: WebAssembly.Imports) => WebAssembly.Instance,
+) => Record<string, unknown>;
+
+/** What a worker needs to instantiate a component (structured-cloneable). */
+export interface ComponentCode {
+  readonly gluePath: string;
+  readonly modules: ReadonlyMap<string, WebAssembly.Module>;
+  readonly memories: ReadonlyMap<string, MemoryPlan>;
+}
+
+/** One instance's exports, and `release()` to call once the instance will never run again. */
+export interface ComponentInstance {
+  readonly exports: Record<string, unknown>;
+  release(): void;
+}
+
+const POOLED_PER_MODULE = 4;
+
+class MemoryPool {
+  private readonly free: WebAssembly.Memory[] = [];
+  constructor(private readonly plan: MemoryPlan) {}
+
+  take(): WebAssembly.Memory {
+    return (
+      this.free.pop() ??
+      new WebAssembly.Memory({
+        initial: this.plan.initialPages,
+        ...(this.plan.maximumPages === undefined ? {} : { maximum: this.plan.maximumPages }),
+      })
+    );
+  }
+
+  release(memory: WebAssembly.Memory): void {
+    // A memory that grew is dropped: the next instance must start at the declared size.
+    if (memory.buffer.byteLength !== this.plan.initialPages * WASM_PAGE) return;
+    if (this.free.length >= POOLED_PER_MODULE) return;
+    new Uint8Array(memory.buffer).fill(0);
+    this.free.push(memory);
+  }
+}
+
+export class InstanceFactory {
+  private readonly pools = new Map<WebAssembly.Module, MemoryPool>();
+
+  private constructor(
+    private readonly instantiateGlue: Instantiate,
+    private readonly code: ComponentCode,
+  ) {
+    for (const [name, plan] of code.memories) {
+      const module = code.modules.get(name);
+      if (module) this.pools.set(module, new MemoryPool(plan));
+    }
+  }
+
+  static async load(code: ComponentCode): Promise<InstanceFactory> {
+    const glue = (await import(pathToFileURL(code.gluePath).href)) as { instantiate?: Instantiate };
+    if (typeof glue.instantiate !== 'function') {
+      throw new RuntimeError(
+        'ComponentInvalid',
+        `transpiled component ${code.gluePath} has no instantiate() export`,
+      );
+    }
+    return new InstanceFactory(glue.instantiate, code);
+  }
+
+  instantiate(imports: object): ComponentInstance {
+    const taken: [MemoryPool, WebAssembly.Memory][] = [];
+    const getCoreModule = (name: string): WebAssembly.Module => {
+      const module = this.code.modules.get(name);
+      if (!module) throw new Error(`the transpiled component has no core module ${name}`);
+      return module;
+    };
+    const instantiateCore = (module: WebAssembly.Module, coreImports: WebAssembly.Imports = {}) => {
+      const pool = this.pools.get(module);
+      if (!pool) return new WebAssembly.Instance(module, coreImports);
+      const memory = pool.take();
+      taken.push([pool, memory]);
+      return new WebAssembly.Instance(module, {
+        ...coreImports,
+        [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: memory },
+      });
+    };
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      for (const [pool, memory] of taken) pool.release(memory);
+    };
+    try {
+      return { exports: this.instantiateGlue(getCoreModule, imports, instantiateCore), release };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * A worker thread that runs guests. It loads each component's glue once, then serves one request at a time:
+ * a fresh instance per request, its response streamed back to the main thread as it is produced. A guest
+ * that loops forever blocks only this thread (main terminates it at the request's deadline); one that traps
+ * fails only its request.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { InstanceFactory } from '../component/component-instance.js';
+import { createHostImports } from '../host/host-imports.js';
+import { IncomingRequest, ResponseOutparam, type ResponseTarget } from '../host/wasi-http.js';
+import { parseAllowedHost } from '../outbound/allowed-hosts.js';
+import { outboundClient } from './outbound-client.js';
+import { SyncCaller } from './sync-call.js';
+import type { ComponentPlan, RunRequest, WorkerEvent, WorkerInit } from './worker-protocol.js';
+
+interface LoadedComponent {
+  readonly factory: InstanceFactory;
+  readonly imports: object;
+}
+
+const port = parentPort;
+if (!port) throw new Error('instance-worker.js runs only as a worker thread');
+const post = (event: WorkerEvent, transfer: ArrayBuffer[] = []) => {
+  port.postMessage(event, transfer);
+};
+
+const init = workerData as WorkerInit;
+const caller = new SyncCaller(init.callPort, init.callSignal);
+const components = new Map<string, LoadedComponent>();
+for (const plan of init.components) components.set(plan.id, await load(plan));
+port.on('message', (message: RunRequest) => {
+  run(message);
+});
+post({ kind: 'ready' });
+
+async function load(plan: ComponentPlan): Promise<LoadedComponent> {
+  const variables = new Map(plan.variables);
+  const log = (stream: 'stdout' | 'stderr') => (line: string) => {
+    post({ kind: 'log', stream, line });
+  };
+  return {
+    factory: await InstanceFactory.load(plan),
+    imports: createHostImports({
+      componentId: plan.id,
+      environment: new Map(plan.environment),
+      stdout: log('stdout'),
+      stderr: log('stderr'),
+      variables: { get: (name) => variables.get(name), all: () => [...variables] },
+      outbound: {
+        allowedHosts: plan.allowedOutboundHosts.flatMap((entry) => parseAllowedHost(entry)),
+        client: outboundClient(caller, plan.id),
+      },
+    }),
+  };
+}
+
+function run({ requestId, componentId, request }: RunRequest): void {
+  const component = components.get(componentId);
+  const target: ResponseTarget = {
+    start: (status, headers) => {
+      post({ kind: 'start', requestId, status, headers });
+    },
+    write: (chunk) => {
+      // Chunks are the host's own copies (see OutputStream.write), so they can move instead of being copied.
+      post({ kind: 'chunk', requestId, bytes: chunk }, ownBuffer(chunk));
+    },
+    end: () => {
+      post({ kind: 'end', requestId });
+    },
+    fail: (error) => {
+      post({ kind: 'fail', requestId, error });
+    },
+  };
+  const outparam = new ResponseOutparam(target);
+  let error: string | undefined;
+  if (!component) {
+    error = `no component ${componentId} in this worker`;
+  } else {
+    const instance = (() => {
+      try {
+        return component.factory.instantiate(component.imports);
+      } catch (cause) {
+        error = `instantiation failed: ${describe(cause)}`;
+        return undefined;
+      }
+    })();
+    if (instance) {
+      try {
+        const handler = instance.exports['incomingHandler'] as
+          { handle(request: IncomingRequest, out: ResponseOutparam): void } | undefined;
+        if (!handler) throw new Error('the component does not export wasi:http/incoming-handler');
+        handler.handle(new IncomingRequest(request), outparam);
+      } catch (cause) {
+        error = describe(cause);
+      } finally {
+        instance.release();
+      }
+    }
+  }
+  post({ kind: 'done', requestId, responded: outparam.responded, ...(error === undefined ? {} : { error }) });
+}
+
+function ownBuffer(chunk: Uint8Array): ArrayBuffer[] {
+  const buffer = chunk.buffer;
+  return buffer instanceof ArrayBuffer && chunk.byteOffset === 0 && chunk.byteLength === buffer.byteLength
+    ? [buffer]
+    : [];
+}
+
+function describe(error: unknown): string {
+  if (error instanceof WebAssembly.RuntimeError) return `the guest trapped: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,48 @@
+/** The messages between the main thread and the worker threads that run guests. */
+import type { MessagePort } from 'node:worker_threads';
+import type { ComponentCode } from '../component/component-instance.js';
+import type { ErrorCode, IncomingRequestInit } from '../host/wasi-http.js';
+
+/** Everything a worker needs to run one component; plain data (structured-cloneable). */
+export interface ComponentPlan extends ComponentCode {
+  readonly id: string;
+  readonly environment: readonly [string, string][];
+  readonly variables: readonly [string, string][];
+  /** `allowed_outbound_hosts` entries with their templates rendered. */
+  readonly allowedOutboundHosts: readonly string[];
+  readonly keyValueStores: readonly string[];
+  readonly sqliteDatabases: readonly string[];
+}
+
+export interface WorkerInit {
+  readonly components: readonly ComponentPlan[];
+  /** The worker's end of the blocking-call channel, and the word it sleeps on (see sync-call.ts). */
+  readonly callPort: MessagePort;
+  readonly callSignal: SharedArrayBuffer;
+}
+
+export interface RunRequest {
+  readonly kind: 'run';
+  readonly requestId: number;
+  readonly componentId: string;
+  readonly request: IncomingRequestInit;
+}
+
+export type WorkerEvent =
+  | { readonly kind: 'ready' }
+  | {
+      readonly kind: 'start';
+      readonly requestId: number;
+      readonly status: number;
+      readonly headers: [string, Uint8Array][];
+    }
+  | { readonly kind: 'chunk'; readonly requestId: number; readonly bytes: Uint8Array }
+  | { readonly kind: 'end'; readonly requestId: number }
+  | { readonly kind: 'fail'; readonly requestId: number; readonly error: ErrorCode }
+  | {
+      readonly kind: 'done';
+      readonly requestId: number;
+      readonly responded: boolean;
+      readonly error?: string;
+    }
+  | { readonly kind: 'log'; readonly stream: 'stdout' | 'stderr'; readonly line: string };
