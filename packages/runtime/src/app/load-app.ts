@@ -31,6 +31,8 @@ export interface LoadAppOptions {
   readonly runtimeConfigFile?: string;
   /** Only these components (and their routes) are served (`--component-id`, `SPIN_COMPONENTS_TO_RETAIN`). */
   readonly componentIds?: readonly string[];
+  /** Environment variables for every component (`--env`), over the ones the manifest sets. */
+  readonly environment?: readonly [string, string][];
   readonly env?: NodeJS.ProcessEnv;
   /** The largest linear memory an instance may have, in bytes (`SPIN_MAX_INSTANCE_MEMORY`). */
   readonly maxInstanceMemory?: number;
@@ -64,6 +66,7 @@ export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
   for (const id of retained) {
     const spec = manifest.components.get(id);
     if (!spec) continue;
+    checkStoresExist(manifest, spec, runtimeConfig);
     const allowedOutboundHosts = renderAllowedHosts(manifest, spec, variables.application);
     const compiled = await compileComponent(await readSource(manifest, spec), cacheDir, {
       ...(options.maxInstanceMemory === undefined ? {} : { maxInstanceMemory: options.maxInstanceMemory }),
@@ -87,7 +90,7 @@ export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
         gluePath: compiled.gluePath,
         modules: compiled.modules,
         memories: compiled.memories,
-        environment: [...spec.environment],
+        environment: [...new Map([...spec.environment, ...(options.environment ?? [])])],
         variables: variables.all(id),
         allowedOutboundHosts,
         keyValueStores: spec.keyValueStores,
@@ -116,6 +119,27 @@ function retainedComponents(manifest: AppManifest, ids: readonly string[] | unde
     );
   }
   return new Set(ids);
+}
+
+/** Every store and database a component declares must exist, as Spin checks before serving. */
+function checkStoresExist(manifest: AppManifest, spec: ComponentSpec, config: RuntimeConfig): void {
+  const check = (
+    labels: readonly string[],
+    known: ReadonlyMap<string, unknown>,
+    field: string,
+    what: string,
+  ) => {
+    labels.forEach((label, index) => {
+      if (known.has(label)) return;
+      throw new RuntimeError(
+        'ManifestInvalid',
+        `unknown ${what} "${label}": define it in the runtime config${config.file ? ` (${config.file})` : ''}; known: ${[...known.keys()].join(', ')}`,
+        at(manifest, `component.${spec.id}.${field}[${String(index)}]`),
+      );
+    });
+  };
+  check(spec.keyValueStores, config.keyValueStores, 'key_value_stores', 'key-value store');
+  check(spec.sqliteDatabases, config.sqliteDatabases, 'sqlite_databases', 'SQLite database');
 }
 
 /**

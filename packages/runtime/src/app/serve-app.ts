@@ -5,6 +5,8 @@
 import { availableParallelism } from 'node:os';
 import { OutboundService } from '../engine/outbound-service.js';
 import { WorkerPool } from '../engine/worker-pool.js';
+import { SharedStores } from '../stores/shared-stores.js';
+import { sqliteKeyValueStore } from '../stores/sqlite-key-value.js';
 import {
   dispatchInternal,
   startHttpTrigger,
@@ -22,6 +24,8 @@ export interface ServeOptions {
   /** Worker threads started up front (default: the number of CPUs, at least 2). */
   readonly workers?: number;
   readonly requestTimeoutMs?: number;
+  /** Values written to the `default` key-value store before serving (`--key-value key=value`). */
+  readonly keyValues?: readonly [string, string][];
   /** Where component output lines and guest failures go; the process's streams by default. */
   readonly stdout?: (line: string) => void;
   readonly stderr?: (line: string) => void;
@@ -35,15 +39,21 @@ export async function serveApp(app: LoadedApp, options: ServeOptions): Promise<S
   const stdout = options.stdout ?? ((line: string) => process.stdout.write(`${line}\n`));
   const stderr = options.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
   const outbound = new OutboundService();
+  const shared = new SharedStores(app.runtimeConfig.keyValueStores);
   const pool = new WorkerPool({
     components: app.components,
+    stores: app.runtimeConfig,
     size: options.workers ?? Math.max(2, availableParallelism()),
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-    hostCalls: () => outbound.forWorker(),
+    hostCalls: () => {
+      const { handlers, dispose } = outbound.forWorker();
+      return { handlers: { ...handlers, ...shared.handlers() }, dispose };
+    },
     log: (stream, line) => {
       (stream === 'stdout' ? stdout : stderr)(line);
     },
   });
+  await seedDefaultStore(app, shared, options.keyValues ?? []);
   await pool.start();
   const triggerOptions: HttpTriggerOptions = {
     router: app.router,
@@ -63,6 +73,7 @@ export async function serveApp(app: LoadedApp, options: ServeOptions): Promise<S
     trigger = await startHttpTrigger(triggerOptions, options.host, options.port);
   } catch (error) {
     await pool.close();
+    await shared.close();
     throw error;
   }
   return {
@@ -71,6 +82,23 @@ export async function serveApp(app: LoadedApp, options: ServeOptions): Promise<S
     close: async () => {
       await trigger.close();
       await pool.close();
+      await shared.close();
     },
   };
+}
+
+async function seedDefaultStore(
+  app: LoadedApp,
+  shared: SharedStores,
+  entries: readonly [string, string][],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const config = app.runtimeConfig.keyValueStores.get('default');
+  if (!config)
+    throw new Error('--key-value needs a "default" key-value store, and the runtime config has none');
+  for (const [key, value] of entries) {
+    const bytes = Buffer.from(value);
+    if (config.type === 'spin') sqliteKeyValueStore(config.path, 'default').set(key, bytes);
+    else await shared.get('default')?.set(key, bytes);
+  }
 }

@@ -17,6 +17,8 @@ interface UpOptions {
   stateDir?: string;
   componentId: string[];
   workers?: string;
+  keyValue: string[];
+  env: string[];
   requestTimeout?: string;
 }
 
@@ -43,6 +45,18 @@ program
     collect,
     [],
   )
+  .option(
+    '--key-value <key=value>',
+    'set a value in the default key-value store before serving; repeatable',
+    collect,
+    [],
+  )
+  .option(
+    '-e, --env <name=value>',
+    'set an environment variable for every component; repeatable',
+    collect,
+    [],
+  )
   .option('--workers <n>', 'worker threads running guests (default: the number of CPUs, at least 2)')
   .option(
     '--request-timeout <seconds>',
@@ -63,6 +77,7 @@ program
       stateDir: resolve(options.stateDir ?? join(appDir, '.spin')),
       ...(options.runtimeConfigFile ? { runtimeConfigFile: options.runtimeConfigFile } : {}),
       ...(retain.length > 0 ? { componentIds: retain } : {}),
+      environment: options.env.map((entry) => pair(entry, '--env')),
       ...optional(
         'maxInstanceMemory',
         positiveNumber(process.env['SPIN_MAX_INSTANCE_MEMORY'], 'SPIN_MAX_INSTANCE_MEMORY'),
@@ -73,6 +88,7 @@ program
       port: listen.port,
       ...optional('workers', positiveNumber(options.workers, '--workers')),
       ...optional('requestTimeoutMs', seconds(options.requestTimeout)),
+      keyValues: options.keyValue.map((entry) => pair(entry, '--key-value')),
     });
     for (const duplicate of app.router.duplicates) {
       process.stderr.write(
@@ -96,6 +112,12 @@ program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
+
+function pair(entry: string, flag: string): [string, string] {
+  const equals = entry.indexOf('=');
+  if (equals <= 0) throw new Error(`${flag} takes name=value, not "${entry}"`);
+  return [entry.slice(0, equals), entry.slice(equals + 1)];
+}
 
 /** `{ key: value }`, or nothing when the value is absent (exactOptionalPropertyTypes). */
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -9,6 +9,10 @@ import { InstanceFactory } from '../component/component-instance.js';
 import { createHostImports } from '../host/host-imports.js';
 import { IncomingRequest, ResponseOutparam, type ResponseTarget } from '../host/wasi-http.js';
 import { parseAllowedHost } from '../outbound/allowed-hosts.js';
+import type { KeyValueStore } from '../stores/key-value-store.js';
+import { remoteKeyValueStore } from '../stores/shared-stores.js';
+import { SqliteDatabase } from '../stores/sqlite-database.js';
+import { sqliteKeyValueStore } from '../stores/sqlite-key-value.js';
 import { outboundClient } from './outbound-client.js';
 import { SyncCaller } from './sync-call.js';
 import type { ComponentPlan, RunRequest, WorkerEvent, WorkerInit } from './worker-protocol.js';
@@ -26,6 +30,8 @@ const post = (event: WorkerEvent, transfer: ArrayBuffer[] = []) => {
 
 const init = workerData as WorkerInit;
 const caller = new SyncCaller(init.callPort, init.callSignal);
+const keyValueStores = new Map<string, KeyValueStore>();
+const databases = new Map<string, SqliteDatabase>();
 const components = new Map<string, LoadedComponent>();
 for (const plan of init.components) components.set(plan.id, await load(plan));
 port.on('message', (message: RunRequest) => {
@@ -46,12 +52,40 @@ async function load(plan: ComponentPlan): Promise<LoadedComponent> {
       stdout: log('stdout'),
       stderr: log('stderr'),
       variables: { get: (name) => variables.get(name), all: () => [...variables] },
+      keyValue: {
+        open: (label) => (plan.keyValueStores.includes(label) ? keyValueStore(label) : 'access-denied'),
+      },
+      sqlite: { open: (label) => (plan.sqliteDatabases.includes(label) ? database(label) : 'access-denied') },
       outbound: {
         allowedHosts: plan.allowedOutboundHosts.flatMap((entry) => parseAllowedHost(entry)),
         client: outboundClient(caller, plan.id),
       },
     }),
   };
+}
+
+/** A store opened once per worker: `spin` stores here, shared ones through the main thread. */
+function keyValueStore(label: string): KeyValueStore | 'no-such-store' {
+  let store = keyValueStores.get(label);
+  if (!store) {
+    const config = init.stores.keyValueStores.get(label);
+    if (!config) return 'no-such-store';
+    store =
+      config.type === 'spin' ? sqliteKeyValueStore(config.path, label) : remoteKeyValueStore(caller, label);
+    keyValueStores.set(label, store);
+  }
+  return store;
+}
+
+function database(label: string): SqliteDatabase | 'no-such-database' {
+  let db = databases.get(label);
+  if (!db) {
+    const config = init.stores.sqliteDatabases.get(label);
+    if (!config) return 'no-such-database';
+    db = new SqliteDatabase(config.path);
+    databases.set(label, db);
+  }
+  return db;
 }
 
 function run({ requestId, componentId, request }: RunRequest): void {

@@ -35,7 +35,7 @@ export class OutboundService {
   }
 
   /** Call handlers for one worker; `dispose()` abandons what that worker started (it is gone). */
-  forWorker(): { handlers: CallHandlers; dispose(): void } {
+  forWorker(): { handlers: CallHandlers; dispose: () => void } {
     const pending = new Map<number, Pending>();
     const handlers = {
       [OUTBOUND_CALLS.start]: ({ request }: { componentId: string; request: OutboundRequestData }) => {
@@ -123,9 +123,10 @@ function sendOverNetwork(
 ): Promise<OutboundResult> {
   return new Promise((resolve) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const headers: string[] = [];
+    // Node adds no Host header when headers come as a raw list, and guests may not set it: add it here.
+    const headers: string[] = ['Host', url.host];
     for (const [name, value] of request.headers) headers.push(name, Buffer.from(value).toString('latin1'));
-    const req = send(url, { method: request.method, headers, signal, setHost: true });
+    const req = send(url, { method: request.method, headers, signal });
     let connectTimer: NodeJS.Timeout | undefined;
     if (request.connectTimeoutMs !== undefined) {
       req.on('socket', (socket) => {

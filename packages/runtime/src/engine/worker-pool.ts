@@ -8,7 +8,7 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { IncomingRequestInit, ResponseTarget } from '../host/wasi-http.js';
 import { serveSyncCalls, type CallHandlers } from './sync-call.js';
-import type { ComponentPlan, RunRequest, WorkerEvent, WorkerInit } from './worker-protocol.js';
+import type { AppStores, ComponentPlan, RunRequest, WorkerEvent, WorkerInit } from './worker-protocol.js';
 
 /** How a request ended, as far as the server needs to know. */
 export interface RunOutcome {
@@ -25,6 +25,7 @@ export interface RequestExecutor {
 
 export interface WorkerPoolOptions {
   readonly components: readonly ComponentPlan[];
+  readonly stores: AppStores;
   /** Workers started up front. */
   readonly size: number;
   /** At most this many workers, counting the extra ones started while all are blocked on I/O. */
@@ -32,7 +33,7 @@ export interface WorkerPoolOptions {
   /** A request still running after this long is stopped with its worker. */
   readonly requestTimeoutMs: number;
   /** Host calls the workers make that need the main thread; built per worker. */
-  readonly hostCalls: () => { handlers: CallHandlers; dispose(): void };
+  readonly hostCalls: () => { handlers: CallHandlers; dispose: () => void };
   readonly log: (stream: 'stdout' | 'stderr', line: string) => void;
 }
 
@@ -99,7 +100,12 @@ export class WorkerPool implements RequestExecutor {
   private spawn(): Promise<void> {
     const channel = new MessageChannel();
     const callSignal = new SharedArrayBuffer(4);
-    const init: WorkerInit = { components: this.options.components, callPort: channel.port2, callSignal };
+    const init: WorkerInit = {
+      components: this.options.components,
+      stores: this.options.stores,
+      callPort: channel.port2,
+      callSignal,
+    };
     const worker = new Worker(this.workerUrl, { workerData: init, transferList: [channel.port2] });
     const calls = this.options.hostCalls();
     const slot: Slot = {

@@ -1,6 +1,7 @@
 /** The messages between the main thread and the worker threads that run guests. */
 import type { MessagePort } from 'node:worker_threads';
 import type { ComponentCode } from '../component/component-instance.js';
+import type { KeyValueStoreConfig, SqliteDatabaseConfig } from '../config/runtime-config.js';
 import type { ErrorCode, IncomingRequestInit } from '../host/wasi-http.js';
 
 /** Everything a worker needs to run one component; plain data (structured-cloneable). */
@@ -14,8 +15,15 @@ export interface ComponentPlan extends ComponentCode {
   readonly sqliteDatabases: readonly string[];
 }
 
+/** The app's stores and databases by label, from the runtime config. */
+export interface AppStores {
+  readonly keyValueStores: ReadonlyMap<string, KeyValueStoreConfig>;
+  readonly sqliteDatabases: ReadonlyMap<string, SqliteDatabaseConfig>;
+}
+
 export interface WorkerInit {
   readonly components: readonly ComponentPlan[];
+  readonly stores: AppStores;
   /** The worker's end of the blocking-call channel, and the word it sleeps on (see sync-call.ts). */
   readonly callPort: MessagePort;
   readonly callSignal: SharedArrayBuffer;

@@ -5,6 +5,8 @@
  * (environment, log prefix) are bound once per component, and per-request state lives in the objects a
  * request creates.
  */
+import { keyValueImports, type ComponentKeyValue } from './spin-key-value.js';
+import { sqliteImports, type ComponentSqlite } from './spin-sqlite.js';
 import { variablesImports, type ComponentVariables } from './spin-variables.js';
 import { cliImports, type CliContext } from './wasi-cli.js';
 import { monotonicClock, wallClock } from './wasi-clocks.js';
@@ -42,6 +44,13 @@ export const PROVIDED_INTERFACES: readonly string[] = [
   'wasi:cli/terminal-stdin',
   'wasi:cli/terminal-stdout',
   'wasi:cli/terminal-stderr',
+  'fermyon:spin/key-value@2.0.0',
+  'spin:key-value/key-value',
+  'wasi:keyvalue/store@0.2.0-draft2',
+  'wasi:keyvalue/atomics@0.2.0-draft2',
+  'wasi:keyvalue/batch@0.2.0-draft2',
+  'fermyon:spin/sqlite@2.0.0',
+  'spin:sqlite/sqlite',
   'fermyon:spin/variables@2.0.0',
   'spin:variables/variables',
   'wasi:config/store',
@@ -69,6 +78,8 @@ const shared = {
 
 export interface ComponentHostContext extends CliContext {
   readonly variables: ComponentVariables;
+  readonly keyValue: ComponentKeyValue;
+  readonly sqlite: ComponentSqlite;
   readonly outbound: Omit<OutboundContext, 'componentId' | 'stderr'>;
 }
 
@@ -83,5 +94,7 @@ export function createHostImports(context: ComponentHostContext): object {
       stderr: context.stderr,
     }),
     ...variablesImports(context.variables),
+    ...keyValueImports(context.keyValue),
+    ...sqliteImports(context.sqlite),
   };
 }
