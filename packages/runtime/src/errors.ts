@@ -21,7 +21,16 @@ export type RuntimeErrorCode =
   | 'ComponentInvalid'
   | 'ComponentSourceMissing'
   | 'ComponentSourceUnsupported'
-  | 'ImportUnsupported';
+  | 'ImportUnsupported'
+  | 'FileMountInvalid'
+  | 'FileMountMissing'
+  | 'OciReferenceInvalid'
+  | 'RegistryUnauthorized'
+  | 'RegistryNotFound'
+  | 'RegistryError'
+  | 'OciDigestMismatch'
+  | 'OciArtifactInvalid'
+  | 'LockedAppInvalid';
 
 /** A place in an input file: `spin.toml:12: component.hello.source`. */
 export interface SourceLocation {

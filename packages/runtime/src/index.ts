@@ -35,8 +35,41 @@ export { componentImports, unsupportedImports } from './component/component-impo
 export { createHostImports, PROVIDED_INTERFACES, type ComponentHostContext } from './host/host-imports.js';
 export {
   startHttpTrigger,
+  dispatchInternal,
   type HttpTriggerOptions,
   type RunningHttpTrigger,
-  type ServedComponent,
 } from './http/http-server.js';
+export {
+  WorkerPool,
+  type RequestExecutor,
+  type RunOutcome,
+  type WorkerPoolOptions,
+} from './engine/worker-pool.js';
+export type { ComponentPlan } from './engine/worker-protocol.js';
 export { loadApp, POD_RUNTIME_CONFIG, type LoadAppOptions, type LoadedApp } from './app/load-app.js';
+export { serveApp, DEFAULT_REQUEST_TIMEOUT_MS, type ServeOptions, type ServedApp } from './app/serve-app.js';
+export { resolveComponentFiles, type ResolvedFile } from './files/resolve-files.js';
+export {
+  parseReference,
+  formatReference,
+  isOciReference,
+  isLoopbackRegistry,
+  type OciReference,
+} from './oci/reference.js';
+export { RegistryClient, type RegistryClientOptions, type FetchedManifest } from './oci/registry-client.js';
+export { pushApp, type PushOptions } from './oci/push-app.js';
+export { pullApp, pullOciApp, type PullOptions, type PulledApp } from './oci/pull-app.js';
+export {
+  lockedAppFromLayers,
+  type ArtifactLayers,
+  type ArtifactLayersOptions,
+  type OciApp,
+} from './oci/artifact-layers.js';
+export { assembleApp, type AssembledApp, type ArtifactBlob } from './oci/assemble-app.js';
+export { parseManifestBytes, selectWasmManifest } from './oci/image-manifest.js';
+export type { OciDescriptor, OciImageManifest, OciImageIndex, OciPlatform } from './oci/image-manifest.js';
+export { parseLockedApp, serializeLockedApp } from './oci/locked-app.js';
+export type * from './oci/locked-app.js';
+export { appManifestFromLockedApp, type LockedContentPaths } from './oci/app-from-lock.js';
+export { lockedAppFromManifest } from './oci/lock-from-app.js';
+export * from './oci/media-types.js';

@@ -54,6 +54,8 @@ describe('per-request isolation and limits', () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => get(`${app.url}/${i % 2 === 0 ? 'trap' : 'hello'}`)),
     );
-    expect(results.map((r) => r.status)).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 500 : 200)));
+    expect(results.map((r) => r.status)).toEqual(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 500 : 200)),
+    );
   });
 });

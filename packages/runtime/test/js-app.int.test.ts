@@ -37,7 +37,9 @@ const upstreamRequests: { method: string; url: string; host: string | undefined 
 beforeAll(async () => {
   upstream = createServer((req, res) => {
     upstreamRequests.push({ method: req.method ?? '', url: req.url ?? '', host: req.headers.host });
-    res.writeHead(201, { 'content-type': 'text/plain', 'x-upstream': 'yes' }).end(`upstream saw ${req.url ?? ''}`);
+    res
+      .writeHead(201, { 'content-type': 'text/plain', 'x-upstream': 'yes' })
+      .end(`upstream saw ${req.url ?? ''}`);
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   upstreamUrl = `http://127.0.0.1:${String((upstream.address() as AddressInfo).port)}`;
@@ -48,7 +50,10 @@ afterAll(async () => {
 
 describe('a Spin JS SDK app using variables, key-value, SQLite and outbound HTTP', () => {
   beforeAll(async () => {
-    app = await serveManifest(APP, { load: { env: { SPIN_VARIABLE_SECRET_TOKEN: 's3cret' } }, lifetime: 'file' });
+    app = await serveManifest(APP, {
+      load: { env: { SPIN_VARIABLE_SECRET_TOKEN: 's3cret' } },
+      lifetime: 'file',
+    });
   });
 
   it('routes inside the guest, with a fresh instance per request', async () => {
@@ -60,7 +65,10 @@ describe('a Spin JS SDK app using variables, key-value, SQLite and outbound HTTP
   it('reads variables rendered from defaults and SPIN_VARIABLE_*, and reports undefined ones', async () => {
     expect((await get(`${app.url}/var/greeting`)).text).toBe('Hello from js-app');
     expect((await get(`${app.url}/var/banner`)).text).toBe('Hello from js-app (token s3cret)');
-    expect(await get(`${app.url}/var/nope`)).toEqual({ status: 404, text: '{"tag":"undefined","val":"nope"}' });
+    expect(await get(`${app.url}/var/nope`)).toEqual({
+      status: 404,
+      text: '{"tag":"undefined","val":"nope"}',
+    });
   });
 
   it('stores, reads and deletes values in the default key-value store', async () => {
@@ -99,7 +107,9 @@ describe('a Spin JS SDK app using variables, key-value, SQLite and outbound HTTP
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const response = await get(`${app.url}/fetch?url=${encodeURIComponent(`http://127.0.0.1:${String(port)}/`)}`);
+    const response = await get(
+      `${app.url}/fetch?url=${encodeURIComponent(`http://127.0.0.1:${String(port)}/`)}`,
+    );
     expect(response.status).toBe(502);
     expect((await get(`${app.url}/`)).status).toBe(200);
   });
@@ -110,7 +120,9 @@ describe('a Spin JS SDK app using variables, key-value, SQLite and outbound HTTP
   });
 
   it('chains to a private component through http://<component>.spin.internal', async () => {
-    const response = await get(`${app.url}/fetch?url=${encodeURIComponent('http://js-hello.spin.internal/chained')}`);
+    const response = await get(
+      `${app.url}/fetch?url=${encodeURIComponent('http://js-hello.spin.internal/chained')}`,
+    );
     expect(response.status).toBe(200);
     expect(response.text).toContain('upstream status=200\nHello from the JS SDK!\npath: /chained');
     // The private component has no public route.
@@ -122,7 +134,9 @@ describe('a Spin JS SDK app using variables, key-value, SQLite and outbound HTTP
       get(`${app.url}/fetch?url=${encodeURIComponent('http://self/hits')}`),
     );
     const results = await Promise.all(calls);
-    expect(results.map((r) => r.text)).toEqual(Array.from({ length: 4 }, () => 'upstream status=200\nhits=1\n'));
+    expect(results.map((r) => r.text)).toEqual(
+      Array.from({ length: 4 }, () => 'upstream status=200\nhits=1\n'),
+    );
   });
 
   it('gives the component its manifest environment', async () => {
@@ -134,7 +148,7 @@ describe('up flags for the JS app', () => {
   it('--env adds environment variables and --key-value seeds the default store', async () => {
     const { url } = await up([
       '-f',
-      `${wasm('js-app').replace(/dist\/js-app\.wasm$/, 'js-app/spin.toml')}`,
+      wasm('js-app').replace(/dist\/js-app\.wasm$/, 'js-app/spin.toml'),
       '--listen',
       '127.0.0.1:0',
       '--state-dir',

@@ -81,7 +81,10 @@ describe('key-value stores', () => {
     const dir = scratchDir();
     const file = `${dir}/spin.toml`;
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(file, `spin_manifest_version = 2\n[application]\nname = "x"\n${kvApp('["default", "cache"]')}`);
+    writeFileSync(
+      file,
+      `spin_manifest_version = 2\n[application]\nname = "x"\n${kvApp('["default", "cache"]')}`,
+    );
     await expect(loadApp({ from: file, stateDir: `${dir}/state`, env: {} })).rejects.toThrow(
       /spin\.toml:\d+: component\.kv\.key_value_stores\[1\]: unknown key-value store "cache": define it in the runtime config; known: default/,
     );

@@ -12,18 +12,21 @@ import { defaultRuntimeConfig, loadRuntimeConfig, type RuntimeConfig } from '../
 import { resolveVariables, type ResolvedVariables } from '../config/variables.js';
 import { RuntimeError } from '../errors.js';
 import type { ComponentPlan } from '../engine/worker-protocol.js';
+import { resolveComponentFiles } from '../files/resolve-files.js';
 import { PROVIDED_INTERFACES } from '../host/host-imports.js';
 import { Router } from '../http/router.js';
 import { parseTemplate, renderTemplate } from '../manifest/template.js';
 import { parseAllowedHost } from '../outbound/allowed-hosts.js';
 import { loadManifest } from '../manifest/load-manifest.js';
+import { pullApp } from '../oci/pull-app.js';
+import { isOciReference } from '../oci/reference.js';
 import type { AppManifest, ComponentSpec } from '../manifest/types.js';
 
 /** Where a pod's runtime config is mounted (spin-operator puts it there). */
 export const POD_RUNTIME_CONFIG = '/runtime-config.toml';
 
 export interface LoadAppOptions {
-  /** A manifest file or a directory holding spin.toml. */
+  /** A manifest file, a directory holding spin.toml, or a registry reference to a Spin OCI artifact. */
   readonly from: string;
   /** State directory for default stores and the component cache. */
   readonly stateDir: string;
@@ -48,7 +51,11 @@ export interface LoadedApp {
 }
 
 export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
-  const manifest = await loadManifest(options.from);
+  const cacheDir = join(options.stateDir, 'cache');
+  // A registry reference (`ghcr.io/org/app:1.0`) is pulled into the content-addressed cache first.
+  const manifest = isOciReference(options.from)
+    ? await pullApp(options.from, { cacheDir, ...(options.env ? { env: options.env } : {}) })
+    : await loadManifest(options.from);
   const runtimeConfigFile =
     options.runtimeConfigFile ?? (existsSync(POD_RUNTIME_CONFIG) ? POD_RUNTIME_CONFIG : undefined);
   const runtimeConfig = runtimeConfigFile
@@ -60,7 +67,6 @@ export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
   const triggers = manifest.httpTriggers.filter((trigger) => retained.has(trigger.component));
   const router = Router.build(manifest.application.httpBase, triggers);
 
-  const cacheDir = join(options.stateDir, 'cache');
   const components: ComponentPlan[] = [];
   const unsupported: string[] = [];
   for (const id of retained) {
@@ -95,6 +101,7 @@ export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
         allowedOutboundHosts,
         keyValueStores: spec.keyValueStores,
         sqliteDatabases: spec.sqliteDatabases,
+        files: await resolveComponentFiles(manifest, spec),
       });
     }
   }

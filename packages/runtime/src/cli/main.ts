@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadApp } from '../app/load-app.js';
+import { isOciReference } from '../oci/reference.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, serveApp } from '../app/serve-app.js';
 import { DEFAULT_LISTEN, parseListenAddress } from './listen-address.js';
 
@@ -29,7 +30,11 @@ const program = new Command('spinkube-runtime')
 program
   .command('up')
   .description('serve a Spin application')
-  .option('-f, --from <path>', 'the app: a spin.toml file, or a directory holding one', '.')
+  .option(
+    '-f, --from <path>',
+    'the app: a spin.toml file, a directory holding one, or a registry reference',
+    '.',
+  )
   .option(
     '--listen <host:port>',
     `address to serve on (default: $SPIN_HTTP_LISTEN_ADDR or ${DEFAULT_LISTEN})`,
@@ -63,8 +68,14 @@ program
     `stop a request (and its instance) after this long (default: ${String(DEFAULT_REQUEST_TIMEOUT_MS / 1000)})`,
   )
   .action(async (options: UpOptions) => {
-    const from = resolve(options.from);
-    const appDir = statSync(from, { throwIfNoEntry: false })?.isDirectory() ? from : dirname(from);
+    const fromRegistry = isOciReference(options.from);
+    const from = fromRegistry ? options.from : resolve(options.from);
+    // An app pulled from a registry keeps its state where `up` runs, as `spin up` does.
+    const appDir = fromRegistry
+      ? process.cwd()
+      : statSync(from, { throwIfNoEntry: false })?.isDirectory()
+        ? from
+        : dirname(from);
     const retain =
       options.componentId.length > 0
         ? options.componentId

@@ -14,10 +14,15 @@ import { componentImports } from './component-imports.js';
 import { importMemory, type MemoryPlan } from './imported-memory.js';
 
 const GLUE_NAME = 'component';
+/**
+ * `.mjs`, so Node loads the glue as an ES module whatever package.json sits above the cache directory
+ * (an app directory with a CommonJS package.json would otherwise break it).
+ */
+const GLUE_FILE = `${GLUE_NAME}.mjs`;
 /** The component's versioned imports, listed once at transpile time so later starts skip wasm-tools. */
 const IMPORTS_FILE = 'imports.json';
 /** Bumped when the transpile options change, so old cache entries are not reused. */
-const CACHE_LAYOUT = 'v1';
+const CACHE_LAYOUT = 'v2';
 
 export interface CompileOptions {
   /** The largest linear memory an instance may grow to, in bytes (`SPIN_MAX_INSTANCE_MEMORY`). */
@@ -46,7 +51,7 @@ export async function compileComponent(
 ): Promise<CompiledComponent> {
   const hex = createHash('sha256').update(component).digest('hex');
   const dir = join(cacheDir, 'transpiled', CACHE_LAYOUT, hex);
-  const fromCache = existsSync(join(dir, `${GLUE_NAME}.js`)) && existsSync(join(dir, IMPORTS_FILE));
+  const fromCache = existsSync(join(dir, GLUE_FILE)) && existsSync(join(dir, IMPORTS_FILE));
   if (!fromCache) await transpileInto(component, dir);
   const imports = JSON.parse(readFileSync(join(dir, IMPORTS_FILE), 'utf8')) as string[];
   const limitPages =
@@ -64,7 +69,7 @@ export async function compileComponent(
     digest: `sha256:${hex}`,
     fromCache,
     imports,
-    gluePath: join(dir, `${GLUE_NAME}.js`),
+    gluePath: join(dir, GLUE_FILE),
     modules,
     memories,
   };
@@ -90,11 +95,24 @@ async function transpileInto(component: Uint8Array, dir: string): Promise<void> 
   const scratch = `${dir}.partial-${String(process.pid)}`;
   rmSync(scratch, { recursive: true, force: true });
   for (const [name, bytes] of Object.entries(result.files)) {
-    mkdirSync(dirname(join(scratch, name)), { recursive: true });
-    writeFileSync(join(scratch, name), bytes);
+    const isGlue = name === `${GLUE_NAME}.js`;
+    const target = join(scratch, isGlue ? GLUE_FILE : name);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, isGlue ? patchGlue(Buffer.from(bytes).toString('utf8')) : bytes);
   }
   writeFileSync(join(scratch, IMPORTS_FILE), JSON.stringify(await componentImports(component)));
   mkdirSync(dirname(dir), { recursive: true });
   rmSync(dir, { recursive: true, force: true });
   renameSync(scratch, dir);
+}
+
+/**
+ * jco 1.x glue asks `globalThis?.process?.env?.JCO_DEBUG` on every call into or out of the guest — hundreds
+ * of environment lookups per request, a quarter of the time a small component takes. Read it once instead;
+ * the behaviour (debug logging when JCO_DEBUG is set) is unchanged.
+ */
+export function patchGlue(glue: string): string {
+  const check = 'if (!globalThis?.process?.env?.JCO_DEBUG) { return; }';
+  if (!glue.includes(check)) return glue;
+  return `const JCO_DEBUG_ONCE = Boolean(globalThis.process?.env?.JCO_DEBUG);\n${glue.replaceAll(check, 'if (!JCO_DEBUG_ONCE) { return; }')}`;
 }

@@ -35,21 +35,35 @@ class MemoryPool {
   constructor(private readonly plan: MemoryPlan) {}
 
   take(): WebAssembly.Memory {
-    return (
-      this.free.pop() ??
-      new WebAssembly.Memory({
-        initial: this.plan.initialPages,
-        ...(this.plan.maximumPages === undefined ? {} : { maximum: this.plan.maximumPages }),
-      })
-    );
+    const reused = this.free.pop();
+    if (reused) return reused;
+    const memory = new WebAssembly.Memory({
+      initial: this.plan.initialPages,
+      ...(this.plan.maximumPages === undefined ? {} : { maximum: this.plan.maximumPages }),
+    });
+    this.reset(memory);
+    return memory;
   }
 
   release(memory: WebAssembly.Memory): void {
     // A memory that grew is dropped: the next instance must start at the declared size.
     if (memory.buffer.byteLength !== this.plan.initialPages * WASM_PAGE) return;
     if (this.free.length >= POOLED_PER_MODULE) return;
-    new Uint8Array(memory.buffer).fill(0);
+    this.reset(memory);
     this.free.push(memory);
+  }
+
+  /** Zeroes the memory and writes the module's data image, in one pass over it. */
+  private reset(memory: WebAssembly.Memory): void {
+    const bytes = new Uint8Array(memory.buffer);
+    const image = this.plan.image;
+    if (!image) {
+      bytes.fill(0);
+      return;
+    }
+    bytes.fill(0, 0, image.offset);
+    bytes.set(image.bytes, image.offset);
+    bytes.fill(0, image.offset + image.bytes.length);
   }
 }
 

@@ -16,6 +16,11 @@ export interface MemoryPlan {
   readonly initialPages: number;
   /** The memory's maximum in pages, if the module or the host's limit sets one. */
   readonly maximumPages?: number;
+  /**
+   * The module's active data segments, pre-applied: the host copies these bytes to `offset` before
+   * instantiating, instead of V8 applying every segment (a Wizer snapshot has thousands).
+   */
+  readonly image?: { readonly offset: number; readonly bytes: Uint8Array };
 }
 
 export interface RewrittenModule {
@@ -23,7 +28,7 @@ export interface RewrittenModule {
   readonly memory: MemoryPlan;
 }
 
-const SECTION = { custom: 0, type: 1, import: 2, memory: 5 } as const;
+const SECTION = { custom: 0, type: 1, import: 2, memory: 5, data: 11 } as const;
 const EXTERN_MEMORY = 2;
 
 /**
@@ -46,7 +51,13 @@ export function importMemory(module: Uint8Array, maxPagesLimit?: number): Rewrit
   const declaredMax = flags === 1 ? memoryReader.u32() : undefined;
   const limits = [declaredMax, maxPagesLimit].filter((v): v is number => v !== undefined);
   const maximumPages = limits.length > 0 ? Math.max(initialPages, Math.min(...limits)) : undefined;
-  const memory: MemoryPlan = { initialPages, ...(maximumPages === undefined ? {} : { maximumPages }) };
+  const dataSection = sections.find((s) => s.id === SECTION.data);
+  const data = dataSection ? dataImage(module, dataSection, initialPages * WASM_PAGE) : undefined;
+  const memory: MemoryPlan = {
+    initialPages,
+    ...(maximumPages === undefined ? {} : { maximumPages }),
+    ...(data ? { image: data.image } : {}),
+  };
 
   const entry = [
     ...name(MEMORY_IMPORT.module),
@@ -78,9 +89,56 @@ export function importMemory(module: Uint8Array, maxPagesLimit?: number): Rewrit
       importWritten = true;
     }
     if (section.id === SECTION.memory) continue;
+    if (section.id === SECTION.data && data) {
+      parts.push(framed(SECTION.data, data.section));
+      continue;
+    }
     parts.push(module.subarray(section.headerStart, section.end));
   }
   return { bytes: concatBytes(parts), memory };
+}
+
+/**
+ * Folds the active data segments (constant offsets into memory 0) into one image and replaces each with an
+ * empty passive segment, which keeps segment indices (`data.drop`, the data count) valid. Passive segments
+ * stay. Undefined when a segment's offset is not a constant or the image does not fit the initial memory.
+ */
+function dataImage(
+  module: Uint8Array,
+  section: Section,
+  memoryBytes: number,
+): { image: { offset: number; bytes: Uint8Array }; section: Uint8Array } | undefined {
+  const reader = new Reader(module, section.start);
+  const count = reader.u32();
+  const active: { offset: number; bytes: Uint8Array }[] = [];
+  const rewritten: (Uint8Array | number[])[] = [u32(count)];
+  for (let i = 0; i < count; i++) {
+    const start = reader.offset;
+    const flags = reader.u32();
+    if (flags === 1) {
+      const length = reader.u32();
+      reader.offset += length;
+      rewritten.push(module.subarray(start, reader.offset));
+      continue;
+    }
+    if (flags === 2 && reader.u32() !== 0) return undefined;
+    if (flags !== 0 && flags !== 2) return undefined;
+    if (reader.byte() !== 0x41) return undefined; // i32.const
+    const offset = reader.s32() >>> 0;
+    if (reader.byte() !== 0x0b) return undefined; // end
+    const length = reader.u32();
+    if (offset + length > memoryBytes) return undefined;
+    active.push({ offset, bytes: module.subarray(reader.offset, reader.offset + length) });
+    reader.offset += length;
+    rewritten.push([1, 0]);
+  }
+  if (active.length === 0) return undefined;
+  const low = Math.min(...active.map((segment) => segment.offset));
+  const high = Math.max(...active.map((segment) => segment.offset + segment.bytes.length));
+  const bytes = new Uint8Array(high - low);
+  // In order: a later segment overwrites an earlier one, as instantiation does.
+  for (const segment of active) bytes.set(segment.bytes, segment.offset - low);
+  return { image: { offset: low, bytes }, section: concatBytes(rewritten) };
 }
 
 interface Section {
@@ -143,6 +201,17 @@ class Reader {
       if ((b & 0x80) === 0) return result;
       shift += 7;
     }
+  }
+  s32(): number {
+    let result = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      b = this.byte();
+      result |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    return shift < 32 && b & 0x40 ? result | (-1 << shift) : result;
   }
   skipName(): void {
     const length = this.u32();

@@ -55,6 +55,7 @@ async function load(plan: ComponentPlan): Promise<LoadedComponent> {
       keyValue: {
         open: (label) => (plan.keyValueStores.includes(label) ? keyValueStore(label) : 'access-denied'),
       },
+      files: plan.files,
       sqlite: { open: (label) => (plan.sqliteDatabases.includes(label) ? database(label) : 'access-denied') },
       outbound: {
         allowedHosts: plan.allowedOutboundHosts.flatMap((entry) => parseAllowedHost(entry)),

@@ -13,6 +13,8 @@ export interface ComponentPlan extends ComponentCode {
   readonly allowedOutboundHosts: readonly string[];
   readonly keyValueStores: readonly string[];
   readonly sqliteDatabases: readonly string[];
+  /** The component's `files`: host file and the guest path it is mounted at (read-only). */
+  readonly files: readonly { readonly hostPath: string; readonly guestPath: string }[];
 }
 
 /** The app's stores and databases by label, from the runtime config. */

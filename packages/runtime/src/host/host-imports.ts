@@ -10,7 +10,7 @@ import { sqliteImports, type ComponentSqlite } from './spin-sqlite.js';
 import { variablesImports, type ComponentVariables } from './spin-variables.js';
 import { cliImports, type CliContext } from './wasi-cli.js';
 import { monotonicClock, wallClock } from './wasi-clocks.js';
-import { filesystemImports } from './wasi-filesystem.js';
+import { filesystemImports, type MountedFile } from './wasi-filesystem.js';
 // Every value wasi-http.ts exports is a wasi:http/types resource class, as are the request-side classes
 // of wasi-outgoing-http.ts.
 import * as incomingHttpResources from './wasi-http.js';
@@ -73,13 +73,14 @@ const shared = {
   'wasi:random/random': random,
   'wasi:random/insecure': insecure,
   'wasi:random/insecure-seed': insecureSeed,
-  ...filesystemImports,
 };
 
 export interface ComponentHostContext extends CliContext {
   readonly variables: ComponentVariables;
   readonly keyValue: ComponentKeyValue;
   readonly sqlite: ComponentSqlite;
+  /** The component's `files`, mounted read-only at `/`. */
+  readonly files: readonly MountedFile[];
   readonly outbound: Omit<OutboundContext, 'componentId' | 'stderr'>;
 }
 
@@ -88,6 +89,7 @@ export function createHostImports(context: ComponentHostContext): object {
   return {
     ...shared,
     ...cliImports(context),
+    ...filesystemImports(context.files),
     ...outgoingHandlerImports({
       ...context.outbound,
       componentId: context.componentId,

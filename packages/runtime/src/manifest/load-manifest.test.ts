@@ -103,12 +103,14 @@ describe('spin.toml version 2', () => {
       kind: 'file',
       path: 'inline.wasm',
     });
+    expect(manifest.components.get('inline-component-2')?.fieldPath).toBe('trigger.http[2].component');
   });
 
   it('reads every component field, and ignores build', () => {
     const frontend = manifest.components.get('frontend');
     expect(frontend).toEqual({
       id: 'frontend',
+      fieldPath: 'component.frontend',
       description: 'serves pages',
       source: { kind: 'file', path: 'target/frontend.wasm' },
       files: [

@@ -238,6 +238,7 @@ function readComponent(
   const description = read.optionalString(table['description'], join(path, 'description'));
   return {
     id,
+    fieldPath: path,
     ...(description === undefined ? {} : { description }),
     source: readSource(read, table['source'], join(path, 'source')),
     files: read

@@ -54,10 +54,17 @@ export type ComponentSource =
 /** A file or glob to mount into the component, read-only. */
 export type FileMount =
   | { readonly kind: 'glob'; readonly pattern: string }
-  | { readonly kind: 'placement'; readonly source: string; readonly destination: string };
+  | { readonly kind: 'placement'; readonly source: string; readonly destination: string }
+  /** One file at an absolute host path (an app pulled from a registry places each cached file so). */
+  | { readonly kind: 'file'; readonly source: string; readonly destination: string };
 
 export interface ComponentSpec {
   readonly id: string;
+  /**
+   * Field path of the component in its manifest, for errors found later: `component.hello`, or
+   * `trigger.http[0].component` for an inline component. `component.<id>` when absent.
+   */
+  readonly fieldPath?: string;
   readonly description?: string;
   readonly source: ComponentSource;
   readonly files: readonly FileMount[];

@@ -1,0 +1,33 @@
+/**
+ * Media types of Spin apps in OCI registries, as `spin registry push` and `wkg oci push` write them.
+ * `@spinkube/api` has the same values (`OciMediaTypes`); they are not imported from there because its
+ * entry point loads @kubernetes/client-node, which the runtime (embedded in the shim) must not carry.
+ */
+
+export const OCI_IMAGE_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+export const OCI_IMAGE_INDEX = 'application/vnd.oci.image.index.v1+json';
+export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+export const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+export const OCI_IMAGE_CONFIG = 'application/vnd.oci.image.config.v1+json';
+
+/** A component's wasm (`spin registry push`). */
+export const SPIN_WASM_LAYER = 'application/vnd.wasm.content.layer.v1+wasm';
+/** One static file of a component. */
+export const SPIN_DATA_LAYER = 'application/vnd.wasm.content.layer.v1+data';
+/** A tar+gzip archive of static files (`SPIN_OCI_ARCHIVE_LAYERS=1`, or apps with too many files). */
+export const SPIN_ARCHIVE_LAYER = 'application/vnd.wasm.content.bundle.v1.tar+gzip';
+/** The locked app JSON (`spin.lock`); older artifacts carry it as the manifest config instead. */
+export const SPIN_LOCKED_APP = 'application/vnd.fermyon.spin.application.v1+config';
+/** A single component pushed by `wkg oci push`. */
+export const WKG_WASM_LAYER = 'application/wasm';
+
+/** The config label that ties an image config to its locked app, so each app gets its own image id. */
+export const LOCKED_APP_DIGEST_LABEL = 'com.fermyon.spin.lockedAppDigest';
+
+export const SUPPORTED_LAYERS = [
+  SPIN_WASM_LAYER,
+  SPIN_DATA_LAYER,
+  SPIN_ARCHIVE_LAYER,
+  SPIN_LOCKED_APP,
+  WKG_WASM_LAYER,
+] as const;

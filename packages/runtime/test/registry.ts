@@ -1,0 +1,133 @@
+/**
+ * Runs Debian's real OCI registry (`docker-registry`, distribution 2.8) on 127.0.0.1 for tests: filesystem
+ * storage in a temporary directory, optionally htpasswd auth (bcrypt hashes made with bcryptjs) or token
+ * auth with a token issuer started beside it.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import bcrypt from 'bcryptjs';
+import { startTokenIssuer, TOKEN_ISSUER, TOKEN_SERVICE, type TokenIssuer } from './token-issuer.js';
+
+export const REGISTRY_BINARY = '/usr/bin/docker-registry';
+
+export interface RegistryOptions {
+  /** Require these credentials: checked by the registry (htpasswd, Basic challenge) or by a token issuer. */
+  readonly user?: { readonly username: string; readonly password: string };
+  /** `token`: the registry sends a Bearer challenge pointing at a token issuer that checks `user`. */
+  readonly auth?: 'htpasswd' | 'token';
+}
+
+export interface RunningRegistry {
+  /** `127.0.0.1:<port>`, the registry part of references. */
+  readonly host: string;
+  readonly pid: number;
+  /** Where blobs are stored: `<storage>/docker/registry/v2/blobs/sha256/<ab>/<hex>/data`. */
+  readonly storage: string;
+  /** The token issuer, with token auth. */
+  readonly tokens?: TokenIssuer;
+  /** Stops the process by its PID and removes its files. */
+  stop(): Promise<void>;
+}
+
+export async function startRegistry(options: RegistryOptions = {}): Promise<RunningRegistry> {
+  const dir = mkdtempSync(join(tmpdir(), 'spinkube-registry-'));
+  const storage = join(dir, 'storage');
+  const port = await freePort();
+  const host = `127.0.0.1:${String(port)}`;
+  const tokens =
+    options.user && options.auth === 'token' ? await startTokenIssuer(dir, options.user) : undefined;
+  const auth = tokens
+    ? [
+        'auth:',
+        '  token:',
+        `    realm: ${tokens.realm}`,
+        `    service: ${TOKEN_SERVICE}`,
+        `    issuer: ${TOKEN_ISSUER}`,
+        `    rootcertbundle: ${tokens.certificate}`,
+      ]
+    : options.user
+      ? ['auth:', '  htpasswd:', '    realm: spinkube-test', `    path: ${join(dir, 'htpasswd')}`]
+      : [];
+  if (options.user && !tokens) {
+    const { username, password } = options.user;
+    writeFileSync(join(dir, 'htpasswd'), `${username}:${bcrypt.hashSync(password, 4)}\n`);
+  }
+  writeFileSync(
+    join(dir, 'config.yml'),
+    [
+      'version: 0.1',
+      'log:',
+      '  level: error',
+      '  accesslog:',
+      '    disabled: true',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${storage}`,
+      '  delete:',
+      '    enabled: true',
+      'http:',
+      `  addr: ${host}`,
+      `  secret: ${randomBytes(16).toString('hex')}`,
+      ...auth,
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(REGISTRY_BINARY, ['serve', join(dir, 'config.yml')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`cannot start ${REGISTRY_BINARY}`);
+
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`docker-registry exited: ${stderr}`);
+    const status = await fetch(`http://${host}/v2/`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200 || status === 401) break;
+    if (Date.now() > deadline) throw new Error(`docker-registry did not answer on ${host}: ${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    host,
+    pid,
+    storage,
+    ...(tokens ? { tokens } : {}),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        process.kill(pid, 'SIGTERM');
+        const killer = setTimeout(() => process.kill(pid, 'SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(killer);
+      }
+      await tokens?.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Path of a blob in the registry's filesystem storage (to tamper with it). */
+export function blobPath(registry: RunningRegistry, digest: string): string {
+  const hex = digest.replace(/^sha256:/, '');
+  return join(registry.storage, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
