@@ -18,7 +18,6 @@ import { Router } from '../http/router.js';
 import { parseTemplate, renderTemplate } from '../manifest/template.js';
 import { parseAllowedHost } from '../outbound/allowed-hosts.js';
 import { loadManifest } from '../manifest/load-manifest.js';
-import { pullApp } from '../oci/pull-app.js';
 import { isOciReference } from '../oci/reference.js';
 import type { AppManifest, ComponentSpec } from '../manifest/types.js';
 
@@ -54,7 +53,12 @@ export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
   const cacheDir = join(options.stateDir, 'cache');
   // A registry reference (`ghcr.io/org/app:1.0`) is pulled into the content-addressed cache first.
   const manifest = isOciReference(options.from)
-    ? await pullApp(options.from, { cacheDir, ...(options.env ? { env: options.env } : {}) })
+    ? await (
+        await import('../oci/pull-app.js')
+      ).pullApp(options.from, {
+        cacheDir,
+        ...(options.env ? { env: options.env } : {}),
+      })
     : await loadManifest(options.from);
   const runtimeConfigFile =
     options.runtimeConfigFile ?? (existsSync(POD_RUNTIME_CONFIG) ? POD_RUNTIME_CONFIG : undefined);

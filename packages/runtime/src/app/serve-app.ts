@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { OutboundService } from '../engine/outbound-service.js';
 import { WorkerPool } from '../engine/worker-pool.js';
+import { KEY_VALUE_CALL } from '../stores/remote-key-value.js';
 import { SharedStores } from '../stores/shared-stores.js';
 import { sqliteKeyValueStore } from '../stores/sqlite-key-value.js';
 import {
@@ -32,57 +33,75 @@ export interface ServeOptions {
 }
 
 export interface ServedApp extends RunningHttpTrigger {
+  readonly app: LoadedApp;
   readonly pool: WorkerPool;
 }
 
-export async function serveApp(app: LoadedApp, options: ServeOptions): Promise<ServedApp> {
+/**
+ * Serves an app. Given the promise of one (`serveApp(loadApp(...))`), the worker threads boot while the
+ * app is still being read and compiled, which takes a good part off the time to the first response.
+ */
+export async function serveApp(
+  loading: LoadedApp | Promise<LoadedApp>,
+  options: ServeOptions,
+): Promise<ServedApp> {
   const stdout = options.stdout ?? ((line: string) => process.stdout.write(`${line}\n`));
   const stderr = options.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
   const outbound = new OutboundService();
-  const shared = new SharedStores(app.runtimeConfig.keyValueStores);
+  // Workers ask for shared stores only once the app is loaded, by which time this is set.
+  let shared: SharedStores | undefined;
   const pool = new WorkerPool({
-    components: app.components,
-    stores: app.runtimeConfig,
     size: options.workers ?? Math.max(2, availableParallelism()),
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     hostCalls: () => {
       const { handlers, dispose } = outbound.forWorker();
-      return { handlers: { ...handlers, ...shared.handlers() }, dispose };
+      // Shared stores exist once the app is loaded, before any guest can call them.
+      const kv = (args: never) => {
+        if (!shared) throw new Error('the app is not loaded yet');
+        return shared.handlers()[KEY_VALUE_CALL]?.(args);
+      };
+      return { handlers: { ...handlers, [KEY_VALUE_CALL]: kv }, dispose };
     },
     log: (stream, line) => {
       (stream === 'stdout' ? stdout : stderr)(line);
     },
   });
-  await seedDefaultStore(app, shared, options.keyValues ?? []);
-  await pool.start();
-  const triggerOptions: HttpTriggerOptions = {
-    router: app.router,
-    executor: pool,
-    basePath: app.manifest.application.httpBase,
-    appName: app.manifest.application.name,
-    ...(app.manifest.application.version ? { appVersion: app.manifest.application.version } : {}),
-    onGuestError: (component, error) => {
-      stderr(`[${component}] ${error instanceof Error ? error.message : String(error)}`);
-    },
-  };
-  outbound.setInternalDispatch((request, componentId) =>
-    dispatchInternal(triggerOptions, request, componentId),
-  );
+  pool.boot();
+  let app: LoadedApp;
   let trigger: RunningHttpTrigger;
   try {
+    app = await loading;
+    shared = await SharedStores.open(app.runtimeConfig.keyValueStores);
+    await seedDefaultStore(app, shared, options.keyValues ?? []);
+    await pool.start({ components: app.components, stores: app.runtimeConfig });
+    const triggerOptions: HttpTriggerOptions = {
+      router: app.router,
+      executor: pool,
+      basePath: app.manifest.application.httpBase,
+      appName: app.manifest.application.name,
+      ...(app.manifest.application.version ? { appVersion: app.manifest.application.version } : {}),
+      onGuestError: (component, error) => {
+        stderr(`[${component}] ${error instanceof Error ? error.message : String(error)}`);
+      },
+    };
+    outbound.setInternalDispatch((request, componentId) =>
+      dispatchInternal(triggerOptions, request, componentId),
+    );
     trigger = await startHttpTrigger(triggerOptions, options.host, options.port);
   } catch (error) {
     await pool.close();
-    await shared.close();
+    await shared?.close();
     throw error;
   }
+  const stores = shared;
   return {
     ...trigger,
+    app,
     pool,
     close: async () => {
       await trigger.close();
       await pool.close();
-      await shared.close();
+      await stores.close();
     },
   };
 }

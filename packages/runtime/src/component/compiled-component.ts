@@ -8,7 +8,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { RuntimeError } from '../errors.js';
 import { componentImports } from './component-imports.js';
 import { importMemory, type MemoryPlan } from './imported-memory.js';
@@ -76,6 +75,8 @@ export async function compileComponent(
 }
 
 async function transpileInto(component: Uint8Array, dir: string): Promise<void> {
+  // Imported here, not at the top: a warm cache never needs it, and it adds to every start.
+  const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
   let result;
   try {
     result = await transpileBytes(component, {

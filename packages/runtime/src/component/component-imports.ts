@@ -2,9 +2,9 @@
  * The interfaces a component imports, with versions (`wasi:http/types@0.2.3`), read from the world that
  * wasm-tools prints for it. Checked against what the host provides before an app may start.
  */
-import { componentWit } from '@bytecodealliance/jco-transpile/wasm-tools';
-
 export async function componentImports(component: Uint8Array): Promise<string[]> {
+  // Loaded on demand: only transpiling needs wasm-tools.
+  const { componentWit } = await import('@bytecodealliance/jco-transpile/wasm-tools');
   const wit = await componentWit(component);
   return [...wit.matchAll(/^\s*import\s+([^;{]+?)\s*;/gm)]
     .map((match) => match[1] ?? '')

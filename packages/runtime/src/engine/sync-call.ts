@@ -31,12 +31,15 @@ export class SyncCaller {
   constructor(
     private readonly port: MessagePort,
     signalBuffer: SharedArrayBuffer,
+    /** Runs before each call blocks the thread (the worker flushes its pending output). */
+    private readonly beforeBlocking: () => void = () => undefined,
   ) {
     this.signal = new Int32Array(signalBuffer);
   }
 
   call(op: string, args: unknown, transfer: Transferable[] = []): unknown {
     const id = this.nextId++;
+    this.beforeBlocking();
     Atomics.store(this.signal, 0, WAITING);
     this.port.postMessage({ id, op, args } satisfies CallMessage, transfer as never);
     for (;;) {

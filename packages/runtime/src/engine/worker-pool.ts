@@ -8,7 +8,7 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { IncomingRequestInit, ResponseTarget } from '../host/wasi-http.js';
 import { serveSyncCalls, type CallHandlers } from './sync-call.js';
-import type { AppStores, ComponentPlan, RunRequest, WorkerEvent, WorkerInit } from './worker-protocol.js';
+import type { AppCode, RunRequest, WorkerEvent, WorkerInit } from './worker-protocol.js';
 
 /** How a request ended, as far as the server needs to know. */
 export interface RunOutcome {
@@ -24,8 +24,6 @@ export interface RequestExecutor {
 }
 
 export interface WorkerPoolOptions {
-  readonly components: readonly ComponentPlan[];
-  readonly stores: AppStores;
   /** Workers started up front. */
   readonly size: number;
   /** At most this many workers, counting the extra ones started while all are blocked on I/O. */
@@ -48,6 +46,8 @@ interface Job {
 
 interface Slot {
   readonly worker: Worker;
+  /** Settles when the worker has loaded the app (or failed to). */
+  readonly loaded: Promise<void>;
   readonly dispose: () => void;
   ready: boolean;
   job: Job | undefined;
@@ -62,13 +62,25 @@ export class WorkerPool implements RequestExecutor {
   private readonly queue: Job[] = [];
   private nextRequestId = 1;
   private closing = false;
+  private app: AppCode | undefined;
   private readonly workerUrl = workerEntry();
 
   constructor(private readonly options: WorkerPoolOptions) {}
 
-  /** Starts the workers and waits until each has loaded every component. */
-  async start(): Promise<void> {
-    await Promise.all(Array.from({ length: Math.max(1, this.options.size) }, () => this.spawn()));
+  /**
+   * Starts the worker threads without an app, so they boot while the app is still being loaded and
+   * compiled; `start` hands them the app.
+   */
+  boot(): void {
+    while (this.slots.size < Math.max(1, this.options.size)) this.spawn();
+  }
+
+  /** Gives every worker the app and waits until each has loaded every component. */
+  async start(app: AppCode): Promise<void> {
+    this.app = app;
+    this.boot();
+    for (const slot of this.slots) slot.worker.postMessage({ kind: 'load', app });
+    await Promise.all([...this.slots].map((slot) => slot.loaded));
   }
 
   run(componentId: string, request: IncomingRequestInit, target: ResponseTarget): Promise<RunOutcome> {
@@ -97,19 +109,23 @@ export class WorkerPool implements RequestExecutor {
     return this.slots.size;
   }
 
-  private spawn(): Promise<void> {
+  private spawn(): Slot {
     const channel = new MessageChannel();
     const callSignal = new SharedArrayBuffer(4);
-    const init: WorkerInit = {
-      components: this.options.components,
-      stores: this.options.stores,
-      callPort: channel.port2,
-      callSignal,
-    };
+    const init: WorkerInit = { callPort: channel.port2, callSignal };
     const worker = new Worker(this.workerUrl, { workerData: init, transferList: [channel.port2] });
+    // A worker that replaces a lost one gets the app at once.
+    if (this.app) worker.postMessage({ kind: 'load', app: this.app });
     const calls = this.options.hostCalls();
+    let settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
+    const loaded = new Promise<void>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    // Nobody may be waiting (a replacement worker): failures are reported through `lost` as well.
+    loaded.catch(() => undefined);
     const slot: Slot = {
       worker,
+      loaded,
       dispose: () => {
         calls.dispose();
         channel.port1.close();
@@ -137,25 +153,25 @@ export class WorkerPool implements RequestExecutor {
     );
     serveSyncCalls(channel.port1, callSignal, tracked);
 
-    return new Promise((resolve, reject) => {
-      worker.on('message', (event: WorkerEvent) => {
-        if (event.kind === 'ready') {
-          slot.ready = true;
-          resolve();
-          this.pump();
-        } else {
-          this.onEvent(slot, event);
-        }
-      });
-      worker.on('error', (error: Error) => {
-        if (!slot.ready) reject(error);
-        this.lost(slot, `the worker running it failed: ${error.message}`);
-      });
-      worker.on('exit', (code) => {
-        if (!slot.ready) reject(new Error(`a worker exited with code ${String(code)} while loading the app`));
-        this.lost(slot, `the worker running it exited with code ${String(code)}`);
-      });
+    worker.on('message', (event: WorkerEvent) => {
+      if (event.kind === 'ready') {
+        slot.ready = true;
+        settle?.resolve();
+        this.pump();
+      } else {
+        this.onEvent(slot, event);
+      }
     });
+    worker.on('error', (error: Error) => {
+      if (!slot.ready) settle?.reject(error);
+      this.lost(slot, `the worker running it failed: ${error.message}`);
+    });
+    worker.on('exit', (code) => {
+      if (!slot.ready)
+        settle?.reject(new Error(`a worker exited with code ${String(code)} while loading the app`));
+      this.lost(slot, `the worker running it exited with code ${String(code)}`);
+    });
+    return slot;
   }
 
   private pump(): void {
@@ -194,13 +210,17 @@ export class WorkerPool implements RequestExecutor {
     const starting = live.some((s) => !s.ready);
     if (starting || live.length >= max) return;
     if (live.every((s) => s.job && s.blocked > 0)) {
-      this.spawn().catch((error: unknown) => {
+      this.spawn().loaded.catch((error: unknown) => {
         this.options.log('stderr', `could not start an extra worker: ${String(error)}`);
       });
     }
   }
 
   private onEvent(slot: Slot, event: Exclude<WorkerEvent, { kind: 'ready' }>): void {
+    if (event.kind === 'batch') {
+      for (const inner of event.events) if (inner.kind !== 'ready') this.onEvent(slot, inner);
+      return;
+    }
     if (event.kind === 'log') {
       this.options.log(event.stream, event.line);
       return;
@@ -268,7 +288,7 @@ export class WorkerPool implements RequestExecutor {
     if (this.closing) return;
     const live = [...this.slots].length;
     if (live < this.options.size) {
-      this.spawn().catch((error: unknown) => {
+      this.spawn().loaded.catch((error: unknown) => {
         this.options.log('stderr', `could not replace a worker: ${String(error)}`);
       });
     }

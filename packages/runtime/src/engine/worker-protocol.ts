@@ -23,9 +23,18 @@ export interface AppStores {
   readonly sqliteDatabases: ReadonlyMap<string, SqliteDatabaseConfig>;
 }
 
-export interface WorkerInit {
+/** What the workers load: sent once the app is compiled (workers boot before that). */
+export interface AppCode {
   readonly components: readonly ComponentPlan[];
   readonly stores: AppStores;
+}
+
+export interface LoadApp {
+  readonly kind: 'load';
+  readonly app: AppCode;
+}
+
+export interface WorkerInit {
   /** The worker's end of the blocking-call channel, and the word it sleeps on (see sync-call.ts). */
   readonly callPort: MessagePort;
   readonly callSignal: SharedArrayBuffer;
@@ -55,4 +64,6 @@ export type WorkerEvent =
       readonly responded: boolean;
       readonly error?: string;
     }
-  | { readonly kind: 'log'; readonly stream: 'stdout' | 'stderr'; readonly line: string };
+  | { readonly kind: 'log'; readonly stream: 'stdout' | 'stderr'; readonly line: string }
+  /** Events sent together: a request's whole response is usually one message. */
+  | { readonly kind: 'batch'; readonly events: readonly WorkerEvent[] };

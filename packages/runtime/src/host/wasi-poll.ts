@@ -6,10 +6,18 @@
  */
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
+let beforeBlocking: () => void = () => undefined;
+
+/** Called before the thread sleeps, so output the guest produced so far is sent first (streaming). */
+export function onBeforeBlocking(hook: () => void): void {
+  beforeBlocking = hook;
+}
 
 function sleepUntil(instant: bigint): void {
   const waitNs = instant - process.hrtime.bigint();
-  if (waitNs > 0n) Atomics.wait(sleeper, 0, 0, Number(waitNs) / 1e6);
+  if (waitNs <= 0n) return;
+  beforeBlocking();
+  Atomics.wait(sleeper, 0, 0, Number(waitNs) / 1e6);
 }
 
 /** Blocks on several external pollables at once; returns when one is ready or the timeout passed. */
