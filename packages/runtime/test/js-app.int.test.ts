@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get, serveManifest, wasm, type Served } from './serve-manifest.js';
@@ -137,6 +137,38 @@ describe('a Spin JS SDK app using variables, key-value, SQLite and outbound HTTP
     expect(results.map((r) => r.text)).toEqual(
       Array.from({ length: 4 }, () => 'upstream status=200\nhits=1\n'),
     );
+  });
+
+  it('streams request bodies into the guest: a 3 MB upload and a slow chunked one come back intact', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 4) big.writeUInt32LE(i, i);
+    const response = await fetch(`${app.url}/echo`, { method: 'POST', body: big });
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer()).equals(big)).toBe(true);
+
+    const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        `${app.url}/echo`,
+        { method: 'POST', headers: { 'content-type': 'text/plain' } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, body });
+          });
+        },
+      );
+      req.on('error', reject);
+      let sent = 0;
+      const tick = setInterval(() => {
+        req.write(`part ${String(++sent)};`);
+        if (sent === 5) {
+          clearInterval(tick);
+          req.end();
+        }
+      }, 30);
+    });
+    expect(chunked).toEqual({ status: 200, body: 'part 1;part 2;part 3;part 4;part 5;' });
   });
 
   it('gives the component its manifest environment', async () => {

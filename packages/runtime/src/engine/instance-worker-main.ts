@@ -16,7 +16,14 @@ import { SqliteDatabase } from '../stores/sqlite-database.js';
 import { sqliteKeyValueStore } from '../stores/sqlite-key-value.js';
 import { outboundClient } from './outbound-client.js';
 import { SyncCaller } from './sync-call.js';
-import type { ComponentPlan, LoadApp, RunRequest, WorkerEvent, WorkerInit } from './worker-protocol.js';
+import {
+  BODY_READ_CALL,
+  type ComponentPlan,
+  type LoadApp,
+  type RunRequest,
+  type WorkerEvent,
+  type WorkerInit,
+} from './worker-protocol.js';
 
 interface LoadedComponent {
   readonly factory: InstanceFactory;
@@ -154,7 +161,8 @@ function run({ requestId, componentId, request }: RunRequest): void {
         const handler = instance.exports['incomingHandler'] as
           { handle(request: IncomingRequest, out: ResponseOutparam): void } | undefined;
         if (!handler) throw new Error('the component does not export wasi:http/incoming-handler');
-        handler.handle(new IncomingRequest(request), outparam);
+        const body = { next: () => caller.call(BODY_READ_CALL, { requestId }) as Uint8Array | undefined };
+        handler.handle(new IncomingRequest(request, body), outparam);
       } catch (cause) {
         error = describe(cause);
       } finally {

@@ -8,7 +8,13 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { IncomingRequestInit, ResponseTarget } from '../host/wasi-http.js';
 import { serveSyncCalls, type CallHandlers } from './sync-call.js';
-import type { AppCode, RunRequest, WorkerEvent, WorkerInit } from './worker-protocol.js';
+import {
+  BODY_READ_CALL,
+  type AppCode,
+  type RunRequest,
+  type WorkerEvent,
+  type WorkerInit,
+} from './worker-protocol.js';
 
 /** How a request ended, as far as the server needs to know. */
 export interface RunOutcome {
@@ -20,7 +26,13 @@ export interface RunOutcome {
 
 /** Runs one request on some component and streams the response to `target`. */
 export interface RequestExecutor {
-  run(componentId: string, request: IncomingRequestInit, target: ResponseTarget): Promise<RunOutcome>;
+  /** `body` supplies the chunks of a request whose init says `body: 'streamed'`. */
+  run(
+    componentId: string,
+    request: IncomingRequestInit,
+    target: ResponseTarget,
+    body?: AsyncIterator<Uint8Array>,
+  ): Promise<RunOutcome>;
 }
 
 export interface WorkerPoolOptions {
@@ -40,6 +52,7 @@ interface Job {
   readonly componentId: string;
   readonly request: IncomingRequestInit;
   readonly target: ResponseTarget;
+  readonly body: AsyncIterator<Uint8Array> | undefined;
   readonly resolve: (outcome: RunOutcome) => void;
   started: boolean;
 }
@@ -83,13 +96,19 @@ export class WorkerPool implements RequestExecutor {
     await Promise.all([...this.slots].map((slot) => slot.loaded));
   }
 
-  run(componentId: string, request: IncomingRequestInit, target: ResponseTarget): Promise<RunOutcome> {
+  run(
+    componentId: string,
+    request: IncomingRequestInit,
+    target: ResponseTarget,
+    body?: AsyncIterator<Uint8Array>,
+  ): Promise<RunOutcome> {
     return new Promise((resolve) => {
       this.queue.push({
         requestId: this.nextRequestId++,
         componentId,
         request,
         target,
+        body,
         resolve,
         started: false,
       });
@@ -137,8 +156,12 @@ export class WorkerPool implements RequestExecutor {
       gone: false,
     };
     this.slots.add(slot);
+    const readBody = async (_args: never) => {
+      const next = await slot.job?.body?.next();
+      return next && !next.done ? next.value : undefined;
+    };
     const tracked = Object.fromEntries(
-      Object.entries(calls.handlers).map(([op, handler]) => [
+      Object.entries({ ...calls.handlers, [BODY_READ_CALL]: readBody }).map(([op, handler]) => [
         op,
         async (args: never) => {
           slot.blocked++;

@@ -67,3 +67,6 @@ export type WorkerEvent =
   | { readonly kind: 'log'; readonly stream: 'stdout' | 'stderr'; readonly line: string }
   /** Events sent together: a request's whole response is usually one message. */
   | { readonly kind: 'batch'; readonly events: readonly WorkerEvent[] };
+
+/** The blocking call a worker makes for the next chunk of a streamed request body. */
+export const BODY_READ_CALL = 'body.read';

@@ -4,7 +4,7 @@
  * (the glue checks `instanceof` against these classes, so they must not be recreated per request).
  */
 import { returnErr } from './guest-err.js';
-import { InputStream, OutputStream, type ByteSink } from './wasi-io.js';
+import { InputStream, OutputStream, type BlockingSource, type ByteSink } from './wasi-io.js';
 import { Pollable } from './wasi-poll.js';
 
 type HeaderError = { tag: 'invalid-syntax' } | { tag: 'forbidden' } | { tag: 'immutable' };
@@ -106,7 +106,8 @@ export interface IncomingRequestInit {
   readonly scheme: 'http' | 'https';
   readonly authority: string;
   readonly headers: Iterable<[string, Uint8Array]>;
-  readonly body: Uint8Array;
+  /** The whole body, or `streamed` when its chunks are pulled while the guest runs. */
+  readonly body: Uint8Array | 'streamed';
 }
 
 const METHODS = new Set(['get', 'head', 'post', 'put', 'delete', 'connect', 'options', 'trace', 'patch']);
@@ -114,7 +115,11 @@ const METHODS = new Set(['get', 'head', 'post', 'put', 'delete', 'connect', 'opt
 export class IncomingRequest {
   private bodyTaken = false;
   private readonly headersValue: Fields;
-  constructor(private readonly init: IncomingRequestInit) {
+  constructor(
+    private readonly init: IncomingRequestInit,
+    /** Where a streamed body's chunks come from. */
+    private readonly bodySource?: BlockingSource,
+  ) {
     this.headersValue = Fields.immutableFrom(init.headers);
   }
 
@@ -142,14 +147,15 @@ export class IncomingRequest {
   consume(): IncomingBody {
     if (this.bodyTaken) returnErr();
     this.bodyTaken = true;
-    return new IncomingBody(this.init.body);
+    const body = this.init.body === 'streamed' ? this.bodySource : this.init.body;
+    return new IncomingBody(body ?? new Uint8Array());
   }
 }
 
-/** The body of an incoming request or of an outbound request's response, fully buffered. */
+/** The body of an incoming request or of an outbound request's response. */
 export class IncomingBody {
   private streamTaken = false;
-  constructor(private readonly bytes: Uint8Array) {}
+  constructor(private readonly bytes: Uint8Array | BlockingSource) {}
 
   stream(): InputStream {
     if (this.streamTaken) returnErr();

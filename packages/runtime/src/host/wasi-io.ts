@@ -64,20 +64,46 @@ export class OutputStream {
   }
 }
 
-/** Reads a fully buffered body (request bodies are buffered before the guest runs). */
-export class InputStream {
-  private offset = 0;
-  constructor(private readonly bytes: Uint8Array) {}
+/** Where a streamed body's next chunk comes from; `next()` blocks and returns undefined at the end. */
+export interface BlockingSource {
+  next(): Uint8Array | undefined;
+}
 
+/**
+ * Reads a body: bytes already there, or chunks pulled from a blocking source as the guest asks for them
+ * (a large or chunked request body streams in while the guest runs).
+ */
+export class InputStream {
+  private buffer: Uint8Array;
+  private offset = 0;
+  private ended: boolean;
+  private readonly source: BlockingSource | undefined;
+
+  constructor(source: Uint8Array | BlockingSource) {
+    if (source instanceof Uint8Array) {
+      this.buffer = source;
+      this.ended = true;
+    } else {
+      this.buffer = new Uint8Array();
+      this.ended = false;
+      this.source = source;
+    }
+  }
+
+  /** Never waits: an empty list means nothing has arrived yet. */
   read(length: bigint): Uint8Array {
-    if (this.offset >= this.bytes.length) returnErr({ tag: 'closed' } satisfies StreamError);
-    const end = Math.min(this.bytes.length, this.offset + Number(length));
-    const chunk = this.bytes.subarray(this.offset, end);
+    if (this.offset >= this.buffer.length) {
+      if (this.ended) returnErr({ tag: 'closed' } satisfies StreamError);
+      return new Uint8Array();
+    }
+    const end = Math.min(this.buffer.length, this.offset + Number(length));
+    const chunk = this.buffer.subarray(this.offset, end);
     this.offset = end;
     return chunk;
   }
 
   blockingRead(length: bigint): Uint8Array {
+    while (this.offset >= this.buffer.length && !this.ended) this.pull();
     return this.read(length);
   }
 
@@ -86,11 +112,40 @@ export class InputStream {
   }
 
   blockingSkip(length: bigint): bigint {
-    return this.skip(length);
+    return BigInt(this.blockingRead(length).length);
   }
 
-  /** The body is buffered before the guest runs, so reads never wait. */
   subscribe(): Pollable {
-    return new Pollable();
+    return new InputPollable(this);
+  }
+
+  /** Whether a read would return bytes or the end now. */
+  get readable(): boolean {
+    return this.offset < this.buffer.length || this.ended;
+  }
+
+  /** Waits for the next chunk (or the end). */
+  pull(): void {
+    const chunk = this.source?.next();
+    if (chunk === undefined) this.ended = true;
+    else {
+      this.buffer = chunk;
+      this.offset = 0;
+    }
+  }
+}
+
+class InputPollable extends Pollable {
+  constructor(private readonly stream: InputStream) {
+    super();
+  }
+  override ready(): boolean {
+    return this.stream.readable;
+  }
+  override block(): void {
+    if (!this.stream.readable) this.stream.pull();
+  }
+  override get deadline(): bigint | undefined {
+    return undefined;
   }
 }

@@ -64,8 +64,14 @@ export function poll(pollables: Pollable[]): Uint32Array {
         external.filter((p) => p.waitGroup === group),
         timeoutMs,
       );
-    } else if (earliest !== undefined) {
-      sleepUntil(earliest);
+    } else {
+      // A pollable that waits on its own (a streamed body) blocks until it is ready; otherwise sleep until
+      // the first timer.
+      const own = pollables.find((p) => p.deadline === undefined && !p.ready());
+      if (own) {
+        beforeBlocking();
+        own.block();
+      } else if (earliest !== undefined) sleepUntil(earliest);
     }
   }
 }

@@ -79,7 +79,7 @@ async function handle(options: HttpTriggerOptions, req: IncomingMessage, res: Se
     return;
   }
 
-  const body = await readBody(req);
+  const body = await bodyOf(req);
   const authority =
     req.headers.host ?? `${req.socket.localAddress ?? 'localhost'}:${String(req.socket.localPort ?? 80)}`;
   const headers: [string, Uint8Array][] = [];
@@ -104,7 +104,12 @@ async function handle(options: HttpTriggerOptions, req: IncomingMessage, res: Se
     headers,
     body,
   };
-  const outcome = await options.executor.run(match.componentId, request, nodeResponseTarget(res));
+  const outcome = await options.executor.run(
+    match.componentId,
+    request,
+    nodeResponseTarget(res),
+    body === 'streamed' ? (req[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>) : undefined,
+  );
   if (outcome.error !== undefined) options.onGuestError?.(match.componentId, new Error(outcome.error));
   if (!outcome.responded) {
     if (outcome.error === undefined) {
@@ -210,6 +215,17 @@ function wellKnown(options: HttpTriggerOptions, path: string, res: ServerRespons
   } else {
     res.writeHead(404).end();
   }
+}
+
+/** Bodies up to this size are read before the guest starts (one message to the worker); larger or
+ * chunked ones stream in while it runs. */
+const BUFFERED_BODY_LIMIT = 1024 * 1024;
+
+async function bodyOf(req: IncomingMessage): Promise<Uint8Array | 'streamed'> {
+  const length = Number(req.headers['content-length'] ?? Number.NaN);
+  if (req.headers['transfer-encoding'] === undefined && !(length > 0)) return new Uint8Array();
+  if (length <= BUFFERED_BODY_LIMIT) return readBody(req);
+  return 'streamed';
 }
 
 async function readBody(req: IncomingMessage): Promise<Uint8Array> {
