@@ -5,7 +5,7 @@
  * fails only its request.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { InstanceFactory } from '../component/component-instance.js';
+import { InstanceFactory, type ComponentInstance } from '../component/component-instance.js';
 import { createHostImports } from '../host/host-imports.js';
 import { IncomingRequest, ResponseOutparam, type ResponseTarget } from '../host/wasi-http.js';
 import { onBeforeBlocking } from '../host/wasi-poll.js';
@@ -28,6 +28,8 @@ import {
 interface LoadedComponent {
   readonly factory: InstanceFactory;
   readonly imports: object;
+  /** An instance made ahead of the next request, off its critical path; used once, then replaced. */
+  spare?: ComponentInstance;
 }
 
 const port = parentPort;
@@ -69,6 +71,15 @@ for (const plan of app.components) components.set(plan.id, await load(plan));
 port.on('message', (message: RunRequest) => {
   run(message);
   flush();
+  // The response has left; prepare the next instance before the next request arrives.
+  const component = components.get(message.componentId);
+  if (component && !component.spare) {
+    try {
+      component.spare = component.factory.instantiate(component.imports);
+    } catch {
+      // The request that needs it will instantiate again and report the failure.
+    }
+  }
 });
 // `ready` travels alone, never inside a batch.
 flush();
@@ -96,10 +107,9 @@ async function load(plan: ComponentPlan): Promise<LoadedComponent> {
     },
   });
   const factory = await InstanceFactory.load(plan);
-  // One instance now, thrown away: V8 compiles the glue and the import wrappers here instead of in the
-  // first request. Instantiating runs no guest code that a request would not run anyway.
-  factory.instantiate(imports).release();
-  return { factory, imports };
+  // The first instance now: V8 compiles the glue and the import wrappers here instead of in the first
+  // request. Instantiating runs no guest code that a request would not run anyway.
+  return { factory, imports, spare: factory.instantiate(imports) };
 }
 
 /** A store opened once per worker: `spin` stores here, shared ones through the main thread. */
@@ -150,7 +160,9 @@ function run({ requestId, componentId, request }: RunRequest): void {
   } else {
     const instance = (() => {
       try {
-        return component.factory.instantiate(component.imports);
+        const spare = component.spare;
+        component.spare = undefined;
+        return spare ?? component.factory.instantiate(component.imports);
       } catch (cause) {
         error = `instantiation failed: ${describe(cause)}`;
         return undefined;
