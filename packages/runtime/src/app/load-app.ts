@@ -3,10 +3,10 @@
  * retained component compiled (and its imports checked), and the router. Any problem stops the app here,
  * before a port is opened, with the place it comes from.
  */
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { compileComponent } from '../component/compiled-component.js';
+import { readComponentSource } from './component-source.js';
 import { unsupportedImports } from '../component/component-imports.js';
 import { defaultRuntimeConfig, loadRuntimeConfig, type RuntimeConfig } from '../config/runtime-config.js';
 import { resolveVariables, type ResolvedVariables } from '../config/variables.js';
@@ -69,6 +69,15 @@ export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
 
   const retained = retainedComponents(manifest, options.componentIds);
   const triggers = manifest.httpTriggers.filter((trigger) => retained.has(trigger.component));
+  for (const [index, trigger] of manifest.httpTriggers.entries()) {
+    if (trigger.executor.type !== 'spin' && retained.has(trigger.component)) {
+      throw new RuntimeError(
+        'ManifestInvalid',
+        `executor "${trigger.executor.type}" is not supported by this runtime; only "spin" (WASI HTTP components)`,
+        at(manifest, `trigger.http[${String(index)}].executor`),
+      );
+    }
+  }
   const router = Router.build(manifest.application.httpBase, triggers);
 
   const components: ComponentPlan[] = [];
@@ -78,7 +87,7 @@ export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
     if (!spec) continue;
     checkStoresExist(manifest, spec, runtimeConfig);
     const allowedOutboundHosts = renderAllowedHosts(manifest, spec, variables.application);
-    const compiled = await compileComponent(await readSource(manifest, spec), cacheDir, {
+    const compiled = await compileComponent(await readComponentSource(manifest, spec, cacheDir), cacheDir, {
       ...(options.maxInstanceMemory === undefined ? {} : { maxInstanceMemory: options.maxInstanceMemory }),
     }).catch((error: unknown) => {
       if (error instanceof RuntimeError) {
@@ -184,24 +193,4 @@ function renderAllowedHosts(
 function at(manifest: AppManifest, field: string): { file: string; field: string; line?: number } {
   const line = manifest.lineOf(field);
   return { file: manifest.file, field, ...(line === undefined ? {} : { line }) };
-}
-
-async function readSource(manifest: AppManifest, spec: ComponentSpec): Promise<Uint8Array> {
-  const field = `component.${spec.id}.source`;
-  if (spec.source.kind !== 'file') {
-    throw new RuntimeError(
-      'ComponentSourceUnsupported',
-      `${spec.source.kind} sources are not supported yet; use a file path`,
-      at(manifest, field),
-    );
-  }
-  const path = resolve(manifest.dir, spec.source.path);
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
-    throw new RuntimeError('ComponentSourceMissing', `cannot read ${path}: ${reason}`, at(manifest, field), {
-      cause: error,
-    });
-  }
 }
