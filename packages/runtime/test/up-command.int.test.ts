@@ -131,6 +131,27 @@ describe('spinkube-runtime up', () => {
     expect(stderr).toMatch(/:8: component\.bad\.source: not a valid WebAssembly component/);
   });
 
+  it('refuses a malformed manifest and a bad runtime config, naming file and line', async () => {
+    const broken = app('broken', '[[trigger.http]]\nroute = "/..."\ncomponent = \n');
+    const manifest = await upFails(['-f', broken, '--state-dir', join(work, 'state')]);
+    expect(manifest.code).toBe(1);
+    expect(manifest.stderr).toMatch(new RegExp(`^Error: ${broken.replace(/[.]/g, '\\.')}:7: invalid TOML`));
+    const config = join(work, 'bad-runtime-config.toml');
+    writeFileSync(config, '[key_value_store.default]\ntype = "dynamo"\n');
+    const runtimeConfig = await upFails([
+      '-f',
+      app('rc', TWO_COMPONENTS),
+      '--runtime-config-file',
+      config,
+      '--state-dir',
+      join(work, 'state'),
+    ]);
+    expect(runtimeConfig.code).toBe(1);
+    expect(runtimeConfig.stderr).toContain(
+      `${config}:2: key_value_store.default.type: unknown type "dynamo"`,
+    );
+  });
+
   it('refuses a bad listen address', async () => {
     const { code, stderr } = await upFails(['-f', app('listen', TWO_COMPONENTS), '--listen', 'localhost']);
     expect(code).toBe(1);
