@@ -23,6 +23,8 @@ export interface TestCluster {
   readonly kubeconfigPath: string;
   /** A client configuration loaded from `kubeconfigPath`. */
   readonly kubeConfig: KubeConfig;
+  /** etcd's client URL (plain http on 127.0.0.1), for tests that act on storage; local clusters only. */
+  readonly etcdUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,9 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
     name: started.name,
     kubeconfigPath: started.kubeconfigPath,
     kubeConfig: loadKubeConfig(started.kubeconfigPath),
+    ...('ports' in started && started.ports['etcdClient']
+      ? { etcdUrl: `http://127.0.0.1:${String(started.ports['etcdClient'])}` }
+      : {}),
     stop: started.stop,
   };
 }

@@ -18,7 +18,7 @@ import {
 import { ALL_CRDS, CRD_OUTPUT_DIR, spinKubeClients, type SpinApp } from '@spinkube/api';
 import { describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueCertificate } from '../src/index.js';
-import { useNamespace } from './namespace.js';
+import { useNamespace } from '../src/vitest.js';
 import { eventually } from './wait.js';
 
 const { kubeConfig, namespace } = useNamespace('cluster');

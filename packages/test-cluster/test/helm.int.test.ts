@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { helm } from '../src/index.js';
-import { useNamespace } from './namespace.js';
+import { useNamespace } from '../src/vitest.js';
 
 const { kubeConfig, kubeconfigPath, namespace } = useNamespace('helm');
 const core = kubeConfig.makeApiClient(CoreV1Api);
