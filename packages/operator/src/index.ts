@@ -1,0 +1,17 @@
+export {
+  renderRuntimeConfig,
+  runtimeConfigSecretName,
+  RuntimeConfigError,
+  type ResolvedBackend,
+  type ResolvedRuntimeConfig,
+} from './render/runtime-config.js';
+export {
+  renderDeployment,
+  renderService,
+  secretOwnerReference,
+  WorkloadError,
+  type WorkloadInputs,
+  type SpinAppWithSpec,
+  type ExecutorWithSpec,
+} from './render/workload.js';
+export { renderProbe, ProbeError } from './render/probes.js';
