@@ -15,3 +15,9 @@ export {
   type ExecutorWithSpec,
 } from './render/workload.js';
 export { renderProbe, ProbeError } from './render/probes.js';
+export {
+  resolveRuntimeConfig,
+  RuntimeConfigResolveError,
+  type ObjectDataReader,
+} from './render/resolve-runtime-config.js';
+export { computeStatus, setStatusCondition, type StatusInputs } from './reconcile/status.js';
