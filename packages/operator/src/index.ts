@@ -21,3 +21,10 @@ export {
   type ObjectDataReader,
 } from './render/resolve-runtime-config.js';
 export { computeStatus, setStatusCondition, type StatusInputs } from './reconcile/status.js';
+export {
+  defaultCaBundle,
+  renderCaSecret,
+  MANAGED_BY_ANNOTATION,
+  MANAGED_BY_OPERATOR,
+} from './render/ca-secret.js';
+export { renderRuntimeConfigSecret } from './render/runtime-config-secret.js';

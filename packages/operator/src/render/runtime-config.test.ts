@@ -125,3 +125,29 @@ describe('runtime config rendering (byte-compatible with upstream)', () => {
     expect(runtimeConfigSecretName('app', 'a')).toBe('app-620062');
   });
 });
+
+describe('the runtime-config Secret', () => {
+  it('is named after the bytes, labelled, and owned by the app without being its controller', async () => {
+    const { renderRuntimeConfigSecret } = await import('./runtime-config-secret.js');
+    const toml = renderRuntimeConfig(none);
+    const secret = renderRuntimeConfigSecret(
+      {
+        apiVersion: 'core.spinkube.dev/v1alpha1',
+        kind: 'SpinApp',
+        metadata: { name: 'simple-spinapp', namespace: 'ns', uid: 'u' },
+        spec: { executor: 'e', image: 'i' },
+      },
+      toml,
+    );
+    expect(secret.metadata).toEqual({
+      name: 'simple-spinapp-760b133c',
+      namespace: 'ns',
+      labels: { 'core.spinkube.dev/app-name': 'simple-spinapp' },
+      ownerReferences: [
+        { apiVersion: 'core.spinkube.dev/v1alpha1', kind: 'SpinApp', name: 'simple-spinapp', uid: 'u' },
+      ],
+    });
+    expect(Buffer.from(secret.data?.['runtime-config.toml'] ?? '', 'base64').toString()).toBe(toml);
+    expect(secret.type).toBeUndefined();
+  });
+});
