@@ -28,3 +28,11 @@ export {
   MANAGED_BY_OPERATOR,
 } from './render/ca-secret.js';
 export { renderRuntimeConfigSecret } from './render/runtime-config-secret.js';
+export {
+  SpinAppReconciler,
+  ReconcileError,
+  describe as describeApiError,
+  type ClusterView,
+  type EventSink,
+  type SpinAppReconcilerOptions,
+} from './reconcile/spinapp-reconciler.js';

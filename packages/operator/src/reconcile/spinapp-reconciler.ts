@@ -1,0 +1,233 @@
+/**
+ * One reconcile of a SpinApp, in upstream's order (reference §2.2–2.3): find the executor (a
+ * `MissingExecutor` event and a retry when it is absent), write the status, then — unless the app is being
+ * deleted — render and create the runtime-config and CA Secrets, server-side apply the Deployment (or
+ * delete it for executors that do not create one) and always apply the Service. Level-triggered and
+ * idempotent: it reads the current state, never remembers the previous run.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import {
+  ApiException,
+  CoreV1Api,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1Deployment,
+  type V1Service,
+} from '@kubernetes/client-node';
+import {
+  FieldManagers,
+  PlatformNames,
+  ResourceClient,
+  SpinAppResource,
+  type SpinApp,
+  type SpinAppExecutor,
+  type SpinAppStatus,
+} from '@spinkube/api';
+import { renderCaSecret } from '../render/ca-secret.js';
+import { resolveRuntimeConfig } from '../render/resolve-runtime-config.js';
+import { renderRuntimeConfig } from '../render/runtime-config.js';
+import { renderRuntimeConfigSecret } from '../render/runtime-config-secret.js';
+import {
+  renderDeployment,
+  renderService,
+  type ExecutorWithSpec,
+  type SpinAppWithSpec,
+} from '../render/workload.js';
+import { computeStatus } from './status.js';
+
+/** Reads from the informers' caches. */
+export interface ClusterView {
+  spinApp(namespace: string, name: string): SpinApp | undefined;
+  executor(namespace: string, name: string): SpinAppExecutor | undefined;
+  deployment(namespace: string, name: string): V1Deployment | undefined;
+  service(namespace: string, name: string): V1Service | undefined;
+}
+
+export interface EventSink {
+  event(object: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+}
+
+export interface SpinAppReconcilerOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly view: ClusterView;
+  readonly events: EventSink;
+  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+  readonly now?: () => Date;
+}
+
+export class ReconcileError extends Error {
+  override readonly name = 'ReconcileError';
+}
+
+export class SpinAppReconciler {
+  private readonly objects: KubernetesObjectApi;
+  private readonly core: CoreV1Api;
+  private readonly apps: ResourceClient<SpinApp>;
+
+  constructor(private readonly options: SpinAppReconcilerOptions) {
+    this.objects = KubernetesObjectApi.makeApiClient(options.kubeConfig);
+    this.core = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.apps = new ResourceClient<SpinApp>(options.kubeConfig, SpinAppResource);
+  }
+
+  async reconcile(namespace: string, name: string): Promise<void> {
+    const found = this.options.view.spinApp(namespace, name);
+    if (!found?.spec) return;
+    const app = found as SpinAppWithSpec;
+    const executorName = app.spec.executor;
+    const foundExecutor = this.options.view.executor(namespace, executorName);
+    if (!foundExecutor?.spec) {
+      const message = `Could not find SpinAppExecutor ${namespace}/${executorName}`;
+      this.options.events.event(app, 'Warning', 'MissingExecutor', message);
+      throw new ReconcileError(message);
+    }
+    const executor = foundExecutor as ExecutorWithSpec;
+
+    if (executor.spec.createDeployment) await this.updateStatus(app, executorName);
+    if (app.metadata?.deletionTimestamp) return;
+
+    if (executor.spec.createDeployment) await this.reconcileDeployment(app, executor);
+    else await this.deleteDeployment(namespace, name);
+    await this.apply(renderService(app));
+  }
+
+  private async updateStatus(app: SpinAppWithSpec, executorName: string): Promise<void> {
+    const namespace = app.metadata?.namespace ?? '';
+    const name = app.metadata?.name ?? '';
+    const status = computeStatus({
+      executorName,
+      previous: app.status,
+      deployment: this.options.view.deployment(namespace, name),
+      service: this.options.view.service(namespace, name),
+      now: this.options.now?.() ?? new Date(),
+    });
+    if (sameStatus(app.status, status)) return;
+    try {
+      await this.apps.patchStatus(name, namespace, status);
+    } catch (error) {
+      // As upstream: a failed status write is logged, and the rest of the reconcile still runs.
+      this.options.log?.('failed to update SpinApp status', { namespace, name, error: describe(error) });
+    }
+  }
+
+  private async reconcileDeployment(app: SpinAppWithSpec, executor: ExecutorWithSpec): Promise<void> {
+    const namespace = app.metadata?.namespace ?? '';
+    const resolved = await resolveRuntimeConfig(app.spec.runtimeConfig, (kind, objectName) =>
+      this.readData(kind, namespace, objectName),
+    );
+    let runtimeConfigSecret = app.spec.runtimeConfig?.loadFromSecret;
+    if (resolved) {
+      const secret = renderRuntimeConfigSecret(app, renderRuntimeConfig(resolved));
+      await this.createIfMissing(() => this.core.createNamespacedSecret({ namespace, body: secret }));
+      runtimeConfigSecret = secret.metadata?.name;
+    }
+
+    const config = executor.spec.deploymentConfig;
+    let caSecret = config?.caCertSecret ?? '';
+    if (config?.installDefaultCACerts) {
+      caSecret ||= PlatformNames.defaultCaSecret;
+      await this.ensureCaSecret(caSecret, namespace);
+    }
+
+    const deployment = renderDeployment({
+      app,
+      executor,
+      ...(runtimeConfigSecret ? { runtimeConfigSecret } : {}),
+      ...(caSecret ? { caSecret } : {}),
+    });
+    await this.apply(deployment);
+  }
+
+  private async ensureCaSecret(name: string, namespace: string): Promise<void> {
+    try {
+      await this.core.readNamespacedSecret({ name, namespace });
+      return;
+    } catch (error) {
+      if (!isStatus(error, 404))
+        throw new ReconcileError(`unable to create default ca-certificate secret: ${describe(error)}`);
+    }
+    try {
+      await this.createIfMissing(() =>
+        this.core.createNamespacedSecret({ namespace, body: renderCaSecret(name, namespace) }),
+      );
+    } catch (error) {
+      throw new ReconcileError(`unable to create default ca-certificate secret: ${describe(error)}`);
+    }
+  }
+
+  private async deleteDeployment(namespace: string, name: string): Promise<void> {
+    try {
+      await this.objects.delete({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace } });
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error;
+    }
+  }
+
+  /** Server-side apply as `spin-operator`, forcing ownership of the fields it sets, as upstream. */
+  private async apply(object: KubernetesObject): Promise<void> {
+    await this.objects.patch(
+      object,
+      undefined,
+      undefined,
+      FieldManagers.operator,
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+  }
+
+  private async createIfMissing(create: () => Promise<unknown>): Promise<void> {
+    try {
+      await create();
+    } catch (error) {
+      if (!isStatus(error, 409)) throw error;
+    }
+  }
+
+  private async readData(
+    kind: 'ConfigMap' | 'Secret',
+    namespace: string,
+    name: string,
+  ): Promise<Record<string, string>> {
+    try {
+      if (kind === 'ConfigMap')
+        return (await this.core.readNamespacedConfigMap({ name, namespace })).data ?? {};
+      const secret = await this.core.readNamespacedSecret({ name, namespace });
+      return Object.fromEntries(
+        Object.entries(secret.data ?? {}).map(([key, value]) => [
+          key,
+          Buffer.from(value, 'base64').toString('utf8'),
+        ]),
+      );
+    } catch (error) {
+      throw new Error(describe(error), { cause: error });
+    }
+  }
+}
+
+function sameStatus(current: SpinAppStatus | undefined, next: SpinAppStatus): boolean {
+  return isDeepStrictEqual(current ?? {}, next);
+}
+
+function isStatus(error: unknown, code: number): boolean {
+  return error instanceof ApiException && error.code === code;
+}
+
+/** The API server's message (`secrets "x" not found`) rather than client-node's wrapper text. */
+export function describe(error: unknown): string {
+  if (error instanceof ApiException) {
+    const body: unknown = typeof error.body === 'string' ? safeJson(error.body) : error.body;
+    const message = (body as { message?: unknown } | undefined)?.message;
+    if (typeof message === 'string') return message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
