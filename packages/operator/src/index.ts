@@ -36,3 +36,4 @@ export {
   type EventSink,
   type SpinAppReconcilerOptions,
 } from './reconcile/spinapp-reconciler.js';
+export { SpinAppExecutorReconciler, type ExecutorView } from './reconcile/executor-reconciler.js';

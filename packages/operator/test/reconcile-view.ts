@@ -2,12 +2,13 @@
 import type { KubeConfig, KubernetesObject, V1Deployment, V1Service } from '@kubernetes/client-node';
 import type { SpinApp, SpinAppExecutor } from '@spinkube/api';
 import { Informer } from '@spinkube/controller';
+import type { ExecutorView } from '../src/reconcile/executor-reconciler.js';
 import type { ClusterView } from '../src/reconcile/spinapp-reconciler.js';
 
 export async function startView(
   kubeConfig: KubeConfig,
   namespace: string,
-): Promise<ClusterView & { stop(): void }> {
+): Promise<ClusterView & ExecutorView & { stop(): void }> {
   const make = <T extends KubernetesObject>(apiVersion: string, kind: string, plural: string) =>
     new Informer<T>({ kubeConfig, namespace, type: { apiVersion, kind, plural } });
   const apps = make<SpinApp>('core.spinkube.dev/v1alpha1', 'SpinApp', 'spinapps');
@@ -26,6 +27,7 @@ export async function startView(
     executor: (ns, name) => executors.get(key(ns, name)),
     deployment: (ns, name) => deployments.get(key(ns, name)),
     service: (ns, name) => services.get(key(ns, name)),
+    spinApps: (ns) => apps.list(ns),
     stop: () => {
       for (const informer of all) informer.stop();
     },
