@@ -57,13 +57,13 @@ describe('SpinAppExecutor reconcile against a real apiserver', () => {
       ...group,
       namespace: other.namespace,
       plural: 'spinapps',
-      body: app(other.namespace),
+      body: app(),
     });
     await custom.createNamespacedCustomObject({
       ...group,
       namespace,
       plural: 'spinapps',
-      body: app(namespace),
+      body: app(),
     });
 
     await until(() => view.executor(namespace, 'shim') !== undefined);
