@@ -37,3 +37,12 @@ export {
   type SpinAppReconcilerOptions,
 } from './reconcile/spinapp-reconciler.js';
 export { SpinAppExecutorReconciler, type ExecutorView } from './reconcile/executor-reconciler.js';
+export {
+  admissionHandlers,
+  WebhookPaths,
+  WebhookNames,
+  DEPLOYMENT_CONFIG_REQUIRED,
+  type WebhookDependencies,
+  type AdmissionHandler,
+} from './webhooks/handlers.js';
+export type { AdmissionReview, AdmissionRequest, AdmissionResponse } from './webhooks/admission-review.js';
