@@ -24,7 +24,7 @@ export {
   createKeyPair,
   type Certificate,
   type CertificateAuthority,
-} from './pki.js';
+} from '@spinkube/pki';
 export { startLocalCluster, stopLocalCluster, runningLocalCluster } from './local/local-cluster.js';
 export { freePort, freePorts } from './local/ports.js';
 export { helm, type Helm, type HelmMajor } from './helm.js';

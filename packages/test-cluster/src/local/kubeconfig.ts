@@ -1,6 +1,6 @@
 /** Kubeconfig files with client-certificate authentication, embedded so each file stands alone. */
 import { stringify } from 'yaml';
-import type { Certificate } from '../pki.js';
+import type { Certificate } from '@spinkube/pki';
 
 export function kubeconfigYaml(options: {
   server: string;

@@ -18,7 +18,7 @@ import {
   kwokTool,
   KWOK_STAGES_FILE,
 } from '../provision/tools.js';
-import { createCertificateAuthority, createKeyPair, issueCertificate, type Certificate } from '../pki.js';
+import { createCertificateAuthority, createKeyPair, issueCertificate, type Certificate } from '@spinkube/pki';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { fakeNode, KWOK_NODE_ANNOTATION } from './fake-nodes.js';
 import { freePorts } from './ports.js';

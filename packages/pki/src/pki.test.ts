@@ -1,8 +1,13 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createCertificateAuthority, createKeyPair, issueCertificate } from './pki.js';
+import {
+  createCertificateAuthority,
+  createKeyPair,
+  issueCertificate,
+  loadCertificateAuthority,
+} from './pki.js';
 
-describe('test-cluster PKI', () => {
+describe('PKI', () => {
   it('issues a serving certificate for 127.0.0.1 that verifies against its CA', async () => {
     const ca = await createCertificateAuthority('unit-ca');
     const serving = await issueCertificate(ca, {
@@ -47,5 +52,23 @@ describe('test-cluster PKI', () => {
     const pair = await createKeyPair();
     expect(pair.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/);
     expect(pair.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+  });
+});
+
+describe('loadCertificateAuthority', () => {
+  it('issues certificates from a CA stored as PEM that verify against it', async () => {
+    const { createCertificateAuthority, issueCertificate, loadCertificateAuthority } =
+      await import('./pki.js');
+    const { X509Certificate } = await import('node:crypto');
+    const original = await createCertificateAuthority('stored-ca');
+    const loaded = await loadCertificateAuthority(original.certPem, original.keyPem);
+    const issued = await issueCertificate(loaded, {
+      commonName: 'svc',
+      dnsNames: ['svc.ns.svc'],
+      usage: 'server',
+    });
+    const leaf = new X509Certificate(issued.certPem);
+    expect(leaf.verify(new X509Certificate(original.certPem).publicKey)).toBe(true);
+    expect(leaf.subjectAltName).toBe('DNS:svc.ns.svc');
   });
 });

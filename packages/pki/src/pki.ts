@@ -1,7 +1,7 @@
 /**
- * A small certificate authority for a test cluster: a CA, serving certificates for 127.0.0.1 and client
- * certificates that Kubernetes maps to users and groups (CN → user, O → group). ECDSA P-256 throughout:
- * fast to generate and accepted by every component.
+ * A small certificate authority: a CA, serving certificates for DNS names and IPs, and client certificates
+ * that Kubernetes maps to users and groups (CN → user, O → group). ECDSA P-256 throughout: fast to generate
+ * and accepted by every component.
  */
 // @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill first.
 import 'reflect-metadata';
@@ -92,6 +92,18 @@ export async function issueCertificate(
     ],
   });
   return { certPem: cert.toString('pem'), keyPem: await privateKeyPem(keys.privateKey) };
+}
+
+/** A CA stored earlier (PEM certificate and PKCS#8 key), ready to issue more certificates. */
+export async function loadCertificateAuthority(
+  certPem: string,
+  keyPem: string,
+): Promise<CertificateAuthority> {
+  const cert = new x509.X509Certificate(certPem);
+  const der = Buffer.from(keyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', der, ALGORITHM, true, ['sign']);
+  const publicKey = await cert.publicKey.export(ALGORITHM, ['verify']);
+  return { cert, keys: { privateKey, publicKey }, certPem, keyPem };
 }
 
 /** A key pair in PEM (PKCS#8 private, SPKI public), e.g. for signing service-account tokens. */
