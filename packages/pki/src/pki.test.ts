@@ -57,9 +57,6 @@ describe('PKI', () => {
 
 describe('loadCertificateAuthority', () => {
   it('issues certificates from a CA stored as PEM that verify against it', async () => {
-    const { createCertificateAuthority, issueCertificate, loadCertificateAuthority } =
-      await import('./pki.js');
-    const { X509Certificate } = await import('node:crypto');
     const original = await createCertificateAuthority('stored-ca');
     const loaded = await loadCertificateAuthority(original.certPem, original.keyPem);
     const issued = await issueCertificate(loaded, {
