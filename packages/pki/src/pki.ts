@@ -102,7 +102,9 @@ export async function loadCertificateAuthority(
   const cert = new x509.X509Certificate(certPem);
   const der = Buffer.from(keyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
   const privateKey = await webcrypto.subtle.importKey('pkcs8', der, ALGORITHM, true, ['sign']);
-  const publicKey = await cert.publicKey.export(ALGORITHM, ['verify']);
+  const publicKey = await webcrypto.subtle.importKey('spki', cert.publicKey.rawData, ALGORITHM, true, [
+    'verify',
+  ]);
   return { cert, keys: { privateKey, publicKey }, certPem, keyPem };
 }
 
