@@ -117,3 +117,34 @@ export {
   type WebhookDefinition,
   type WebhookTarget,
 } from './webhook/webhook-configuration.js';
+
+// Controllers and the manager that runs them (informers shared, controllers on the leader only).
+export {
+  Controller,
+  requestFromKey,
+  TerminalError,
+  type ControllerOptions,
+  type ReconcileContext,
+  type ReconcileFunction,
+  type ReconcileOutcome,
+  type ReconcileRequest,
+} from './controller/controller.js';
+export {
+  Manager,
+  type ControllerRegistration,
+  type LeaderElectionConfig,
+  type ManagerOptions,
+  type Runnable,
+} from './manager/manager.js';
+export { controllerOwnerKey, selfKey, type KeyMapper } from './manager/event-mappers.js';
+
+// Structured JSON logs (controller-runtime's zap shape).
+export {
+  createLogger,
+  LOG_LEVELS,
+  parseLogLevel,
+  silentLogger,
+  type LogLevel,
+  type Logger,
+  type LoggerOptions,
+} from './log/logger.js';
