@@ -36,6 +36,13 @@ export interface CrdDefinition {
   readonly fileName: string;
 }
 
+/** Where the scale subresource of a SpinApp reads and writes: `spinapps/scale`. */
+export const SpinAppScale: ScaleSubresource = {
+  specReplicasPath: '.spec.replicas',
+  statusReplicasPath: '.status.replicas',
+  labelSelectorPath: '.status.selector',
+};
+
 export const SpinAppCrd: CrdDefinition = {
   resource: SpinAppResource,
   schema: SpinAppSchema,
@@ -46,7 +53,9 @@ export const SpinAppCrd: CrdDefinition = {
     { name: 'Deployment', type: 'string', jsonPath: '.status.deploymentName', priority: 1 },
     { name: 'Service', type: 'string', jsonPath: '.status.serviceName', priority: 1 },
   ],
-  subresources: { status: true },
+  // Upstream has only `status` (spin-operator #24, #86). The scale subresource lets `kubectl scale` and an
+  // HPA or KEDA target the SpinApp itself; it is additive and documented in docs/compatibility.md.
+  subresources: { status: true, scale: SpinAppScale },
   fileName: 'core.spinkube.dev_spinapps.yaml',
 };
 

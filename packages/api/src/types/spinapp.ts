@@ -11,7 +11,7 @@ import type {
   V1VolumeMount,
 } from '@kubernetes/client-node';
 import { Type, type Static } from 'typebox';
-import { int32, kubernetesSchema, kindSchema, resourceList, stringMap } from '../schema/builders.js';
+import { int32, int64, kubernetesSchema, kindSchema, resourceList, stringMap } from '../schema/builders.js';
 import { ConditionSchema } from '../schema/condition.js';
 
 const HttpHealthProbeHeaderSchema = Type.Object(
@@ -234,6 +234,20 @@ export const SpinAppStatusSchema = Type.Object(
       Type.String({ description: 'Name of the Deployment created for the app.' }),
     ),
     serviceName: Type.Optional(Type.String({ description: 'Name of the Service created for the app.' })),
+    // Not upstream (additive, docs/compatibility.md): the generation last reconciled, and the two fields
+    // the scale subresource reads, so `kubectl scale` and an HPA or KEDA can target the SpinApp itself.
+    observedGeneration: Type.Optional(
+      int64({ description: 'The metadata.generation the operator last reconciled.' }),
+    ),
+    replicas: Type.Optional(
+      int32({ description: "Pods of the app's Deployment, ready or not (its status.replicas)." }),
+    ),
+    selector: Type.Optional(
+      Type.String({
+        description:
+          "Label selector of the app's pods, core.spinkube.dev/app-name=<app>; read by the scale subresource.",
+      }),
+    ),
   },
   { description: 'The observed state of a SpinApp.' },
 );
