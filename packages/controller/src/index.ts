@@ -148,3 +148,6 @@ export {
   type Logger,
   type LoggerOptions,
 } from './log/logger.js';
+
+// Flag values in upstream's syntax.
+export { parseGoDuration } from './flags/go-duration.js';

@@ -65,7 +65,12 @@ export interface ControllerRegistration<T extends KubernetesObject> extends Omit
   /** Children whose controller ownerReference names a primary object. */
   readonly owns?: readonly ResourceType[];
   /** Other resources, with how an event on one maps to primary keys. */
-  readonly watches?: readonly { readonly type: ResourceType; readonly map: KeyMapper }[];
+  readonly watches?: readonly {
+    readonly type: ResourceType;
+    readonly map: KeyMapper;
+    /** Watch only objects with these labels (shares the informer created with the same selector). */
+    readonly labelSelector?: string;
+  }[];
   /** Only used for typing the primary informer. */
   readonly _type?: T;
 }
@@ -102,15 +107,22 @@ export class Manager {
     return this.leading;
   }
 
-  /** The shared informer for a type (created on first use; started by `start()`). */
-  informer<T extends KubernetesObject>(type: ResourceType): Informer<T> {
-    const id = `${type.apiVersion}/${type.plural}`;
+  /**
+   * The shared informer for a type (created on first use; started by `start()`). A label selector narrows
+   * what is cached (e.g. only pods of apps); the same type with another selector is another informer.
+   */
+  informer<T extends KubernetesObject>(
+    type: ResourceType,
+    options: { labelSelector?: string } = {},
+  ): Informer<T> {
+    const id = `${type.apiVersion}/${type.plural}${options.labelSelector ? `?${options.labelSelector}` : ''}`;
     let informer = this.informers.get(id);
     if (!informer) {
       const log = this.logger.child({ logger: 'informer', resource: type.plural });
       informer = new Informer({
         kubeConfig: this.options.kubeConfig,
         type,
+        ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
         ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
         resyncPeriodMs: this.options.resyncPeriodMs ?? DEFAULT_RESYNC_MS,
         ...(this.options.watchStallTimeoutMs ? { stallTimeoutMs: this.options.watchStallTimeoutMs } : {}),
@@ -130,17 +142,17 @@ export class Manager {
       metrics: this.metrics,
       logger: this.logger.child({ logger: 'controller' }),
     });
-    const feed = (type: ResourceType, map: KeyMapper) => {
+    const feed = (type: ResourceType, map: KeyMapper, labelSelector?: string) => {
       const enqueue = (object: KubernetesObject) => {
         if (!controller.running) return;
         for (const key of map(object)) controller.enqueue(key);
       };
-      const informer = this.informer(type);
+      const informer = this.informer(type, labelSelector ? { labelSelector } : {});
       informer.on('add', enqueue).on('update', enqueue).on('delete', enqueue);
     };
     feed(registration.for, selfKey);
     for (const owned of registration.owns ?? []) feed(owned, controllerOwnerKey(registration.for));
-    for (const watch of registration.watches ?? []) feed(watch.type, watch.map);
+    for (const watch of registration.watches ?? []) feed(watch.type, watch.map, watch.labelSelector);
     this.controllers.push({ controller, primary: this.informer(registration.for) });
     return controller;
   }

@@ -3,7 +3,9 @@
  * `MissingExecutor` event and a retry when it is absent), write the status, then — unless the app is being
  * deleted — render and create the runtime-config and CA Secrets, server-side apply the Deployment (or
  * delete it for executors that do not create one) and always apply the Service. Level-triggered and
- * idempotent: it reads the current state, never remembers the previous run.
+ * idempotent: it reads the current state (from the informers' caches), never remembers the previous run.
+ * Addition over upstream: once the Deployment has rolled out with a new runtime-config Secret, the app's
+ * superseded runtime-config Secrets are deleted (upstream keeps every one until the app goes, #151).
  */
 import { isDeepStrictEqual } from 'node:util';
 import {
@@ -13,14 +15,19 @@ import {
   PatchStrategy,
   type KubeConfig,
   type KubernetesObject,
+  type V1ConfigMap,
   type V1Deployment,
+  type V1Pod,
+  type V1Secret,
   type V1Service,
 } from '@kubernetes/client-node';
 import {
   FieldManagers,
+  Kinds,
   PlatformNames,
   ResourceClient,
   SpinAppResource,
+  Workload,
   type SpinApp,
   type SpinAppExecutor,
   type SpinAppStatus,
@@ -43,6 +50,12 @@ export interface ClusterView {
   executor(namespace: string, name: string): SpinAppExecutor | undefined;
   deployment(namespace: string, name: string): V1Deployment | undefined;
   service(namespace: string, name: string): V1Service | undefined;
+  secret(namespace: string, name: string): V1Secret | undefined;
+  configMap(namespace: string, name: string): V1ConfigMap | undefined;
+  /** Secrets labelled `core.spinkube.dev/app-name=<app>`. */
+  appSecrets(namespace: string, app: string): readonly V1Secret[];
+  /** Pods labelled `core.spinkube.dev/app-name=<app>`. */
+  pods(namespace: string, app: string): readonly V1Pod[];
 }
 
 export interface EventSink {
@@ -101,6 +114,9 @@ export class SpinAppReconciler {
       previous: app.status,
       deployment: this.options.view.deployment(namespace, name),
       service: this.options.view.service(namespace, name),
+      pods: this.options.view.pods(namespace, name),
+      appName: name,
+      ...(app.metadata?.generation === undefined ? {} : { generation: app.metadata.generation }),
       now: this.options.now?.() ?? new Date(),
     });
     if (sameStatus(app.status, status)) return;
@@ -120,8 +136,9 @@ export class SpinAppReconciler {
     let runtimeConfigSecret = app.spec.runtimeConfig?.loadFromSecret;
     if (resolved) {
       const secret = renderRuntimeConfigSecret(app, renderRuntimeConfig(resolved));
-      await this.createIfMissing(() => this.core.createNamespacedSecret({ namespace, body: secret }));
-      runtimeConfigSecret = secret.metadata?.name;
+      runtimeConfigSecret = secret.metadata?.name ?? '';
+      if (!this.options.view.secret(namespace, runtimeConfigSecret))
+        await this.createIfMissing(() => this.core.createNamespacedSecret({ namespace, body: secret }));
     }
 
     const config = executor.spec.deploymentConfig;
@@ -138,16 +155,36 @@ export class SpinAppReconciler {
       ...(caSecret ? { caSecret } : {}),
     });
     await this.apply(deployment);
+    if (resolved && runtimeConfigSecret) await this.deleteSupersededSecrets(app, runtimeConfigSecret);
+  }
+
+  /**
+   * Deletes the app's earlier generated runtime-config Secrets, but only once its Deployment has rolled out
+   * with `current` mounted: until then pods of the old ReplicaSet may still need the old one to start.
+   */
+  private async deleteSupersededSecrets(app: SpinAppWithSpec, current: string): Promise<void> {
+    const namespace = app.metadata?.namespace ?? '';
+    const name = app.metadata?.name ?? '';
+    const deployment = this.options.view.deployment(namespace, name);
+    if (!deployment || !rolledOut(deployment) || mountedRuntimeConfig(deployment) !== current) return;
+    const generated = new RegExp(`^${escapeRegExp(name)}-[0-9a-f]{1,8}$`);
+    for (const secret of this.options.view.appSecrets(namespace, name)) {
+      const secretName = secret.metadata?.name ?? '';
+      const ownedByApp = secret.metadata?.ownerReferences?.some(
+        (ref) => ref.kind === Kinds.SpinApp && ref.uid === app.metadata?.uid,
+      );
+      if (secretName === current || !ownedByApp || !generated.test(secretName)) continue;
+      try {
+        await this.core.deleteNamespacedSecret({ name: secretName, namespace });
+        this.options.log?.('deleted superseded runtime-config Secret', { namespace, name: secretName });
+      } catch (error) {
+        if (!isStatus(error, 404)) throw error;
+      }
+    }
   }
 
   private async ensureCaSecret(name: string, namespace: string): Promise<void> {
-    try {
-      await this.core.readNamespacedSecret({ name, namespace });
-      return;
-    } catch (error) {
-      if (!isStatus(error, 404))
-        throw new ReconcileError(`unable to create default ca-certificate secret: ${describe(error)}`);
-    }
+    if (this.options.view.secret(namespace, name)) return;
     try {
       await this.createIfMissing(() =>
         this.core.createNamespacedSecret({ namespace, body: renderCaSecret(name, namespace) }),
@@ -185,25 +222,48 @@ export class SpinAppReconciler {
     }
   }
 
-  private async readData(
+  /** A referenced object's data from the cache; missing, it fails with the API server's NotFound text. */
+  private readData(
     kind: 'ConfigMap' | 'Secret',
     namespace: string,
     name: string,
   ): Promise<Record<string, string>> {
-    try {
-      if (kind === 'ConfigMap')
-        return (await this.core.readNamespacedConfigMap({ name, namespace })).data ?? {};
-      const secret = await this.core.readNamespacedSecret({ name, namespace });
-      return Object.fromEntries(
+    if (kind === 'ConfigMap') {
+      const configMap = this.options.view.configMap(namespace, name);
+      if (!configMap) return Promise.reject(new Error(`configmaps "${name}" not found`));
+      return Promise.resolve({ ...configMap.data });
+    }
+    const secret = this.options.view.secret(namespace, name);
+    if (!secret) return Promise.reject(new Error(`secrets "${name}" not found`));
+    return Promise.resolve(
+      Object.fromEntries(
         Object.entries(secret.data ?? {}).map(([key, value]) => [
           key,
           Buffer.from(value, 'base64').toString('utf8'),
         ]),
-      );
-    } catch (error) {
-      throw new Error(describe(error), { cause: error });
-    }
+      ),
+    );
   }
+}
+
+/** The Deployment's latest template runs on every pod, and no pod of an older one is left. */
+function rolledOut(deployment: V1Deployment): boolean {
+  const status = deployment.status ?? {};
+  const generation = deployment.metadata?.generation ?? 0;
+  return (
+    (status.observedGeneration ?? 0) >= generation &&
+    (status.updatedReplicas ?? 0) >= (deployment.spec?.replicas ?? 1) &&
+    (status.replicas ?? 0) === (status.updatedReplicas ?? 0)
+  );
+}
+
+function mountedRuntimeConfig(deployment: V1Deployment): string | undefined {
+  return deployment.spec?.template.spec?.volumes?.find((v) => v.name === Workload.runtimeConfigVolume)?.secret
+    ?.secretName;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function sameStatus(current: SpinAppStatus | undefined, next: SpinAppStatus): boolean {

@@ -60,11 +60,22 @@ export async function resolveRuntimeConfig(
   };
 }
 
-/** Every referenced object once, `Kind/name` → data, in bounded parallel. */
-async function fetchReferenced(
+/** The ConfigMaps and Secrets a runtime config reads values from, each once, in first-use order. */
+export function referencedObjects(
+  config: RuntimeConfig | undefined,
+): { readonly kind: 'ConfigMap' | 'Secret'; readonly name: string }[] {
+  if (config?.loadFromSecret) return [];
+  const options = [
+    ...(config?.keyValueStores ?? []).flatMap((s) => s.options ?? []),
+    ...(config?.sqliteDatabases ?? []).flatMap((s) => s.options ?? []),
+    ...(config?.llmCompute?.options ?? []),
+  ];
+  return [...referencedIn(options).values()];
+}
+
+function referencedIn(
   options: readonly RuntimeConfigOption[],
-  read: ObjectDataReader,
-): Promise<Map<string, Readonly<Record<string, string>>>> {
+): Map<string, { kind: 'ConfigMap' | 'Secret'; name: string }> {
   const wanted = new Map<string, { kind: 'ConfigMap' | 'Secret'; name: string }>();
   for (const option of options) {
     if (option.value) continue;
@@ -74,8 +85,16 @@ async function fetchReferenced(
       wanted.set(`ConfigMap/${configMap.name ?? ''}`, { kind: 'ConfigMap', name: configMap.name ?? '' });
     else if (secret) wanted.set(`Secret/${secret.name ?? ''}`, { kind: 'Secret', name: secret.name ?? '' });
   }
+  return wanted;
+}
+
+/** Every referenced object once, `Kind/name` → data, in bounded parallel. */
+async function fetchReferenced(
+  options: readonly RuntimeConfigOption[],
+  read: ObjectDataReader,
+): Promise<Map<string, Readonly<Record<string, string>>>> {
   const results = new Map<string, Readonly<Record<string, string>>>();
-  const queue = [...wanted];
+  const queue = [...referencedIn(options)];
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [key, { kind, name }] = next;
