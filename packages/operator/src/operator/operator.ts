@@ -146,7 +146,7 @@ export function createOperator(options: OperatorOptions): Operator {
         await informers.executors.waitForSync();
         const names = informers.executors.list().map((e) => e.metadata?.name ?? '');
         if (names.length > 0) return names;
-        return (await executorsApi.list()).map((e) => e.metadata?.name ?? '');
+        return (await executorsApi.list(options.namespace)).map((e) => e.metadata?.name ?? '');
       },
       executor: async (namespace, name) => {
         await informers.executors.waitForSync();

@@ -159,17 +159,26 @@ export function webhookRunnable(options: {
 async function applyConfigurations(kubeConfig: KubeConfig, settings: WebhookSettings): Promise<void> {
   const target: WebhookTarget = { url: settings.url ?? '' };
   const options = {};
+  // An operator watching one namespace must not intercept (and, with failurePolicy Fail, block) the rest.
+  const only = settings.onlyNamespace;
+  const scoped = (definitions: readonly WebhookDefinition[]) =>
+    only
+      ? definitions.map((definition) => ({
+          ...definition,
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': only } },
+        }))
+      : definitions;
   const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
   for (const configuration of [
     mutatingWebhookConfiguration(
       settings.mutatingConfiguration,
-      WEBHOOK_DEFINITIONS.mutating,
+      scoped(WEBHOOK_DEFINITIONS.mutating),
       target,
       options,
     ),
     validatingWebhookConfiguration(
       settings.validatingConfiguration,
-      WEBHOOK_DEFINITIONS.validating,
+      scoped(WEBHOOK_DEFINITIONS.validating),
       target,
       options,
     ),
