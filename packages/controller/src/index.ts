@@ -79,6 +79,8 @@ export {
   type AdmissionStatus,
   type GroupVersionKind,
   type GroupVersionResource,
+  jsonPatch,
+  reviewResponse,
 } from './webhook/admission-review.js';
 export {
   DEFAULT_MAX_REQUEST_BYTES,

@@ -43,6 +43,4 @@ export {
   WebhookNames,
   DEPLOYMENT_CONFIG_REQUIRED,
   type WebhookDependencies,
-  type AdmissionHandler,
 } from './webhooks/handlers.js';
-export type { AdmissionReview, AdmissionRequest, AdmissionResponse } from './webhooks/admission-review.js';

@@ -155,3 +155,20 @@ export function errorReview(
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** A handler's answer to `request`: its uid and the response fields given. */
+export function reviewResponse(
+  request: Pick<AdmissionRequest, 'uid'>,
+  response: Omit<AdmissionResponse, 'uid'>,
+): AdmissionReview {
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    response: { uid: request.uid, ...response },
+  };
+}
+
+/** The response fields of a mutation: the JSON Patch (RFC 6902) operations, base64-encoded. */
+export function jsonPatch(operations: readonly object[]): Pick<AdmissionResponse, 'patchType' | 'patch'> {
+  return { patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(operations)).toString('base64') };
+}

@@ -1,6 +1,6 @@
 import type { SpinAppExecutor } from '@spinkube/api';
 import { describe, expect, it } from 'vitest';
-import type { AdmissionRequest } from './admission-review.js';
+import type { AdmissionRequest } from '@spinkube/controller';
 import { admissionHandlers, WebhookPaths } from './handlers.js';
 
 const shim: SpinAppExecutor = {

@@ -18,9 +18,8 @@ import {
 import {
   jsonPatch,
   reviewResponse,
-  type AdmissionRequest,
-  type AdmissionReview,
-} from './admission-review.js';
+  type AdmissionHandler,
+} from '@spinkube/controller';
 
 export const WebhookPaths = {
   mutateSpinApp: '/mutate-core-spinkube-dev-v1alpha1-spinapp',
@@ -44,8 +43,6 @@ export interface WebhookDependencies {
   /** The executor `namespace/name`, or undefined. */
   readonly executor: ExecutorLookup;
 }
-
-export type AdmissionHandler = (request: AdmissionRequest) => Promise<AdmissionReview>;
 
 export function admissionHandlers(deps: WebhookDependencies): Record<string, AdmissionHandler> {
   return {
