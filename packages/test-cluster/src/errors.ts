@@ -17,4 +17,5 @@ export type TestClusterErrorCode =
   | 'ProcessExited'
   | 'Timeout'
   | 'ProviderUnavailable'
-  | 'NotRunning';
+  | 'NotRunning'
+  | 'NotSupported';

@@ -1,7 +1,11 @@
 export {
   startCluster,
   loadKubeConfig,
+  type ClusterComponent,
+  type ClusterProcess,
   type ClusterProvider,
+  type RestartComponentOptions,
+  type RestartedComponent,
   type StartClusterOptions,
   type TestCluster,
 } from './cluster.js';
@@ -25,6 +29,11 @@ export {
   type Certificate,
   type CertificateAuthority,
 } from '@spinkube/pki';
-export { startLocalCluster, stopLocalCluster, runningLocalCluster } from './local/local-cluster.js';
+export {
+  startLocalCluster,
+  stopLocalCluster,
+  restartLocalComponent,
+  runningLocalCluster,
+} from './local/local-cluster.js';
 export { freePort, freePorts } from './local/ports.js';
 export { helm, type Helm, type HelmMajor } from './helm.js';

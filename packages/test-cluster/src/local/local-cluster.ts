@@ -9,7 +9,13 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  CoordinationV1Api,
+  CoreV1Api,
+  KubeConfig,
+  type ApiConstructor,
+  type ApiType,
+} from '@kubernetes/client-node';
 import {
   binaryPath,
   ensureTool,
@@ -19,11 +25,20 @@ import {
   KWOK_STAGES_FILE,
 } from '../provision/tools.js';
 import { createCertificateAuthority, createKeyPair, issueCertificate, type Certificate } from '@spinkube/pki';
+import { TestClusterError } from '../errors.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { fakeNode, KWOK_NODE_ANNOTATION } from './fake-nodes.js';
 import { freePorts } from './ports.js';
-import { isAlive, startProcess, stopProcess, waitFor, type StartedProcess } from './processes.js';
-import { readState, writeState, type LocalClusterState } from './state.js';
+import {
+  isAlive,
+  restartProcess,
+  startProcess,
+  stopProcess,
+  waitFor,
+  type RestartProcessOptions,
+  type StartedProcess,
+} from './processes.js';
+import { readState, withProcess, writeState, type LocalClusterState } from './state.js';
 
 export interface LocalClusterOptions {
   /** Name used in the kubeconfig context and node names. */
@@ -35,7 +50,17 @@ export interface LocalClusterOptions {
   readonly log?: (line: string) => void;
 }
 
+/** The processes of a local cluster, by the name each is recorded (and logs) under. */
+export type ClusterComponent =
+  'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok';
+
+export interface RestartComponentOptions extends Omit<RestartProcessOptions, 'beforeStart'> {
+  /** How long the restarted component (and then the API server) may take to be healthy; 60 s by default. */
+  readonly timeoutMs?: number;
+}
+
 const SERVICE_CIDR = '10.96.0.0/16';
+const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 const TEMP_CLUSTER_PREFIX = 'spinkube-cluster-';
 const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
@@ -126,6 +151,9 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
         // PodTemplates bypass the watch cache, so a watch from a compacted revision gets a real 410 Gone
         // (tests of informers compact etcd to produce it); nothing else in the tests uses PodTemplates.
         '--watch-cache-sizes=podtemplates#0',
+        // On SIGTERM, drain and exit within 2 s instead of waiting up to a minute for clients' open watch
+        // connections to close (restartComponent's graceful stop relies on it).
+        '--shutdown-send-retry-after=true',
         '--v=1',
       ],
       logDir,
@@ -215,6 +243,60 @@ export async function stopLocalCluster(
 }
 
 /**
+ * Stops one component of a running cluster by its PID (SIGTERM, then SIGKILL after the grace period; or
+ * SIGKILL at once, as a crash), waits `downtimeMs`, starts it again with the same binary and arguments (so
+ * on the same ports and data), and waits until it is healthy and the API server answers /readyz again.
+ * The state file records the new PID as soon as it exists, so `stop()` and orphan reaping find it even if
+ * the wait fails; the returned state is the one written.
+ */
+export async function restartLocalComponent(
+  state: LocalClusterState,
+  component: ClusterComponent,
+  options: RestartComponentOptions = {},
+): Promise<LocalClusterState> {
+  const previous = state.processes.find((p) => p.name === component);
+  if (!previous)
+    throw new TestClusterError(
+      'NotRunning',
+      `cluster ${state.name} has no ${component} process (${state.dataDir})`,
+    );
+  // State files written before restarts existed lack the command line.
+  if (typeof previous.command !== 'string' || !Array.isArray(previous.args))
+    throw new TestClusterError(
+      'NotSupported',
+      `cluster ${state.name} did not record how ${component} was started (${state.dataDir}); start the cluster again to restart its components`,
+    );
+  const nodes = component === 'kwok' ? await kwokNodes(state) : [];
+  const restarted = withProcess(
+    state,
+    await restartProcess(previous, {
+      ...options,
+      ...(component === 'kwok' ? { beforeStart: () => releaseNodeLeases(state, nodes) } : {}),
+    }),
+  );
+  writeState(restarted);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const started = restarted.processes.find((p) => p.name === component);
+  await waitFor(
+    `${component} to be healthy after its restart`,
+    async () =>
+      (await componentHealthy(restarted, component)) &&
+      (component !== 'kwok' || (await nodeLeasesHeld(restarted, nodes))),
+    { timeoutMs, process: started },
+  );
+  if (component !== 'kube-apiserver')
+    await waitFor(
+      `kube-apiserver /readyz after restarting ${component}`,
+      () => apiserverReadyFor(restarted),
+      {
+        timeoutMs,
+        process: restarted.processes.find((p) => p.name === 'kube-apiserver'),
+      },
+    );
+  return restarted;
+}
+
+/**
  * Stops clusters that test runs started in temporary directories and never stopped (the run crashed or
  * was killed): their owner process is gone, so nobody else will.
  */
@@ -235,21 +317,91 @@ export async function reapOrphanedClusters(log: (line: string) => void = () => u
 export async function runningLocalCluster(dataDir: string): Promise<LocalClusterState | undefined> {
   const state = readState(dataDir);
   if (!state || state.processes.length < 5 || !state.processes.every((p) => isAlive(p.pid))) return undefined;
+  return (await apiserverReadyFor(state)) ? state : undefined;
+}
+
+/** The nodes kwok manages (the fake ones), by name. */
+async function kwokNodes(state: LocalClusterState): Promise<string[]> {
+  const nodes = await adminClient(state, CoreV1Api).listNode();
+  return nodes.items
+    .filter((node) => node.metadata?.annotations?.[KWOK_NODE_ANNOTATION] === 'fake')
+    .map((node) => node.metadata?.name ?? '');
+}
+
+/**
+ * kwok holds its nodes' Leases under an identity made fresh at every start, so a restarted kwok would wait
+ * out the dead one's leases (40 s) before it looks after its nodes and their Pods again. A restarted kubelet
+ * keeps its identity (the node name) and renews at once; removing the dead kwok's leases before the new one
+ * starts gives it the same start.
+ */
+async function releaseNodeLeases(state: LocalClusterState, nodes: readonly string[]): Promise<void> {
+  const coordination = adminClient(state, CoordinationV1Api);
+  for (const name of nodes)
+    await coordination
+      .deleteNamespacedLease({ name, namespace: NODE_LEASE_NAMESPACE })
+      .catch((error: unknown) => {
+        if ((error as { code?: number }).code !== 404) throw error;
+      });
+}
+
+/** Whether every node has a Lease again (after `releaseNodeLeases`, the new kwok's). */
+async function nodeLeasesHeld(state: LocalClusterState, nodes: readonly string[]): Promise<boolean> {
+  const leases = await adminClient(state, CoordinationV1Api).listNamespacedLease({
+    namespace: NODE_LEASE_NAMESPACE,
+  });
+  const held = new Set(leases.items.filter((l) => l.spec?.holderIdentity).map((l) => l.metadata?.name));
+  return nodes.every((name) => held.has(name));
+}
+
+function adminClient<T extends ApiType>(state: LocalClusterState, api: ApiConstructor<T>): T {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(state.kubeconfigPath);
+  return kubeConfig.makeApiClient(api);
+}
+
+/** GET /readyz as the admin of the cluster's kubeconfig. */
+async function apiserverReadyFor(state: LocalClusterState): Promise<boolean> {
   const kubeConfig = new KubeConfig();
   try {
     kubeConfig.loadFromFile(state.kubeconfigPath);
     const user = kubeConfig.getCurrentUser();
     const cluster = kubeConfig.getCurrentCluster();
-    if (!user?.certData || !user.keyData || !cluster?.caData) return undefined;
+    if (!user?.certData || !user.keyData || !cluster?.caData) return false;
     const client = {
       certPem: Buffer.from(user.certData, 'base64').toString(),
       keyPem: Buffer.from(user.keyData, 'base64').toString(),
     };
-    return (await apiserverReady(state.server, client, Buffer.from(cluster.caData, 'base64').toString()))
-      ? state
-      : undefined;
+    return await apiserverReady(state.server, client, Buffer.from(cluster.caData, 'base64').toString());
   } catch {
-    return undefined;
+    return false;
+  }
+}
+
+/**
+ * Each component's own health endpoint, on the port it was started with. The controller manager and the
+ * scheduler serve /healthz to anyone over HTTPS with a self-signed certificate made at start, so the
+ * certificate is not checked there.
+ */
+async function componentHealthy(state: LocalClusterState, component: ClusterComponent): Promise<boolean> {
+  const port = (key: string) => String(state.ports[key]);
+  switch (component) {
+    case 'etcd':
+      return etcdHealthy(Number(state.ports['etcdClient']));
+    case 'kube-apiserver':
+      return apiserverReadyFor(state);
+    case 'kube-controller-manager':
+      return httpsOk(
+        `https://127.0.0.1:${port('controllerManager')}/healthz`,
+        new Agent({ rejectUnauthorized: false }),
+      );
+    case 'kube-scheduler':
+      return httpsOk(
+        `https://127.0.0.1:${port('scheduler')}/healthz`,
+        new Agent({ rejectUnauthorized: false }),
+      );
+    case 'kwok':
+      return (await fetch(`http://127.0.0.1:${port('kwok')}/healthz`, { signal: AbortSignal.timeout(2_000) }))
+        .ok;
   }
 }
 
@@ -337,9 +489,13 @@ async function etcdHealthy(port: number): Promise<boolean> {
 
 /** GET /readyz with a client certificate (fetch cannot present one, so node:https). */
 async function apiserverReady(server: string, client: Certificate, caPem: string): Promise<boolean> {
-  const agent = new Agent({ ca: caPem, cert: client.certPem, key: client.keyPem });
+  return httpsOk(`${server}/readyz`, new Agent({ ca: caPem, cert: client.certPem, key: client.keyPem }));
+}
+
+/** Whether a GET through `agent` answers 200 within 2 s. */
+async function httpsOk(url: string, agent: Agent): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request(`${server}/readyz`, { agent, timeout: 2_000 }, (res) => {
+    const req = request(url, { agent, timeout: 2_000 }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });

@@ -1,10 +1,10 @@
 /**
- * Starting and stopping the cluster's processes. Each process logs to its own file in the cluster's data
- * directory and is stopped by its PID: SIGTERM, then SIGKILL if it has not exited in time.
+ * Starting, stopping and restarting the cluster's processes. Each process logs to its own file in the
+ * cluster's data directory and is stopped by its PID: SIGTERM, then SIGKILL if it has not exited in time.
  */
 import { spawn } from 'node:child_process';
-import { openSync, closeSync, readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, openSync, closeSync, readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestClusterError } from '../errors.js';
 
@@ -12,6 +12,22 @@ export interface StartedProcess {
   readonly name: string;
   readonly pid: number;
   readonly logFile: string;
+  /** The binary and arguments it was started with, so it can be restarted exactly as it was. */
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+/** How a process is stopped: SIGTERM with a grace period before SIGKILL, or SIGKILL at once (a crash). */
+export type StopSignal = 'SIGTERM' | 'SIGKILL';
+
+export interface RestartProcessOptions {
+  readonly signal?: StopSignal;
+  /** How long a SIGTERM'd process may take to exit before it is killed (5 s by default). */
+  readonly graceMs?: number;
+  /** How long to wait between the old process being gone and the new one starting (0 by default). */
+  readonly downtimeMs?: number;
+  /** Runs once the old process is gone and the downtime is over, right before the new one starts. */
+  readonly beforeStart?: () => Promise<void>;
 }
 
 /** Starts `command` detached from this process's group, so a cluster can outlive the command that made it. */
@@ -28,7 +44,7 @@ export function startProcess(
     if (child.pid === undefined)
       throw new TestClusterError('ProcessExited', `${name} (${command}) did not start`);
     child.unref();
-    return { name, pid: child.pid, logFile };
+    return { name, pid: child.pid, logFile, command, args: [...args] };
   } finally {
     closeSync(fd);
   }
@@ -47,17 +63,52 @@ export function isAlive(pid: number): boolean {
   return state !== 'Z';
 }
 
-/** Stops a process by PID and waits until it is gone. */
-export async function stopProcess(pid: number, graceMs = 5_000): Promise<void> {
+/**
+ * Stops a process by PID and waits until it is gone: SIGTERM, then SIGKILL after `graceMs`; or SIGKILL at
+ * once when asked for it.
+ */
+export async function stopProcess(
+  pid: number,
+  graceMs = 5_000,
+  stopSignal: StopSignal = 'SIGTERM',
+): Promise<void> {
   if (!isAlive(pid)) return;
-  signal(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return;
-    await sleep(50);
+  if (stopSignal === 'SIGTERM') {
+    signal(pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline) {
+      if (!isAlive(pid)) return;
+      await sleep(50);
+    }
   }
   signal(pid, 'SIGKILL');
-  for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(20);
+  for (let i = 0; i < 250 && isAlive(pid); i++) await sleep(20);
+}
+
+/**
+ * Stops a process by its PID and starts it again with the same binary and arguments, logging to the same
+ * file (a marker line separates the two runs). Returns the new process; waiting for it to be healthy is
+ * the caller's business.
+ */
+export async function restartProcess(
+  process: StartedProcess,
+  options: RestartProcessOptions = {},
+): Promise<StartedProcess> {
+  const stopSignal = options.signal ?? 'SIGTERM';
+  await stopProcess(process.pid, options.graceMs, stopSignal);
+  // Its ports and files are only free once it is gone.
+  if (isAlive(process.pid))
+    throw new TestClusterError(
+      'Timeout',
+      `${process.name} (pid ${String(process.pid)}) is still alive 5 s after SIGKILL; not restarting it`,
+    );
+  if (options.downtimeMs) await sleep(options.downtimeMs);
+  await options.beforeStart?.();
+  appendFileSync(
+    process.logFile,
+    `\n--- ${new Date().toISOString()} restarted by @spinkube/test-cluster (pid ${String(process.pid)} stopped with ${stopSignal}) ---\n`,
+  );
+  return startProcess(process.name, process.command, process.args, dirname(process.logFile));
 }
 
 /** The last lines a process logged, for error messages. */

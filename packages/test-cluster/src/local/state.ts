@@ -22,6 +22,14 @@ export interface LocalClusterState {
 
 const STATE_FILE = 'cluster.json';
 
+/** The state with the process of the same name replaced (after a restart), keeping the start order. */
+export function withProcess(state: LocalClusterState, replacement: StartedProcess): LocalClusterState {
+  return {
+    ...state,
+    processes: state.processes.map((p) => (p.name === replacement.name ? replacement : p)),
+  };
+}
+
 export function writeState(state: LocalClusterState): void {
   writeFileSync(join(state.dataDir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
 }
