@@ -158,7 +158,6 @@ export function webhookRunnable(options: {
  */
 async function applyConfigurations(kubeConfig: KubeConfig, settings: WebhookSettings): Promise<void> {
   const target: WebhookTarget = { url: settings.url ?? '' };
-  const options = {};
   // An operator watching one namespace must not intercept (and, with failurePolicy Fail, block) the rest.
   const only = settings.onlyNamespace;
   const scoped = (definitions: readonly WebhookDefinition[]) =>
@@ -174,13 +173,11 @@ async function applyConfigurations(kubeConfig: KubeConfig, settings: WebhookSett
       settings.mutatingConfiguration,
       scoped(WEBHOOK_DEFINITIONS.mutating),
       target,
-      options,
     ),
     validatingWebhookConfiguration(
       settings.validatingConfiguration,
       scoped(WEBHOOK_DEFINITIONS.validating),
       target,
-      options,
     ),
   ]) {
     await objects.patch(
