@@ -5,7 +5,8 @@
  * delete it for executors that do not create one) and always apply the Service. Level-triggered and
  * idempotent: it reads the current state (from the informers' caches), never remembers the previous run.
  * Addition over upstream: once the Deployment has rolled out with a new runtime-config Secret, the app's
- * superseded runtime-config Secrets are deleted (upstream keeps every one until the app goes, #151).
+ * superseded runtime-config Secrets are deleted (upstream keeps every one until the app goes, #151), and
+ * `status.observedGeneration` moves to a generation only once its Deployment and Service have been applied.
  */
 import { isDeepStrictEqual } from 'node:util';
 import {
@@ -98,33 +99,56 @@ export class SpinAppReconciler {
     }
     const executor = foundExecutor as ExecutorWithSpec;
 
-    if (executor.spec.createDeployment) await this.updateStatus(app, executorName);
+    // Upstream writes the status first. observedGeneration (not upstream) stays at the last generation
+    // reconciled without error until this one has been: a client waiting for its edit must not take a
+    // generation that failed to render, or has not been applied yet, for a reconciled one.
+    const written = executor.spec.createDeployment
+      ? await this.updateStatus(app, executorName, app.status, app.status?.observedGeneration)
+      : undefined;
     if (app.metadata?.deletionTimestamp) return;
 
     if (executor.spec.createDeployment) await this.reconcileDeployment(app, executor);
     else await this.deleteDeployment(namespace, name);
     await this.apply(renderService(app));
+    const generation = app.metadata?.generation;
+    if (
+      executor.spec.createDeployment &&
+      generation !== undefined &&
+      written?.observedGeneration !== generation
+    )
+      await this.updateStatus(app, executorName, written, generation);
   }
 
-  private async updateStatus(app: SpinAppWithSpec, executorName: string): Promise<void> {
+  /**
+   * Writes the status computed from the caches over `previous` (what the SpinApp holds), unless unchanged,
+   * and returns what the SpinApp holds afterwards.
+   */
+  private async updateStatus(
+    app: SpinAppWithSpec,
+    executorName: string,
+    previous: SpinAppStatus | undefined,
+    generation: number | undefined,
+  ): Promise<SpinAppStatus | undefined> {
     const namespace = app.metadata?.namespace ?? '';
     const name = app.metadata?.name ?? '';
     const status = computeStatus({
       executorName,
-      previous: app.status,
+      previous,
       deployment: this.options.view.deployment(namespace, name),
       service: this.options.view.service(namespace, name),
       pods: this.options.view.pods(namespace, name),
       appName: name,
-      ...(app.metadata?.generation === undefined ? {} : { generation: app.metadata.generation }),
+      ...(generation === undefined ? {} : { generation }),
       now: this.options.now?.() ?? new Date(),
     });
-    if (sameStatus(app.status, status)) return;
+    if (sameStatus(previous, status)) return previous;
     try {
       await this.apps.patchStatus(name, namespace, status);
+      return status;
     } catch (error) {
       // As upstream: a failed status write is logged, and the rest of the reconcile still runs.
       this.options.log?.('failed to update SpinApp status', { namespace, name, error: describe(error) });
+      return previous;
     }
   }
 
