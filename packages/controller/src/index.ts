@@ -137,6 +137,7 @@ export {
   type LeaderElectionConfig,
   type ManagerOptions,
   type Runnable,
+  stripManagedFields,
 } from './manager/manager.js';
 export { controllerOwnerKey, selfKey, type KeyMapper } from './manager/event-mappers.js';
 

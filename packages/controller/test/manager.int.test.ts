@@ -94,6 +94,11 @@ describe('Manager', () => {
     await core.createNamespacedConfigMap({ namespace, body: source('alpha', '1') });
     const copy = await eventually(() => core.readNamespacedConfigMap({ name: 'alpha-copy', namespace }));
     expect(copy.data).toEqual({ value: '1' });
+    // The cache keeps objects without managedFields (the API server always sends them).
+    expect(copy.metadata?.managedFields).toBeDefined();
+    const cached = copier.manager.informer<V1ConfigMap>(configMaps).get(`${namespace}/alpha-copy`);
+    expect(cached?.metadata?.name).toBe('alpha-copy');
+    expect(cached?.metadata?.managedFields).toBeUndefined();
 
     await core.deleteNamespacedConfigMap({ name: 'alpha-copy', namespace });
     const again = await eventually(async () => {

@@ -113,7 +113,7 @@ export class Manager {
    */
   informer<T extends KubernetesObject>(
     type: ResourceType,
-    options: { labelSelector?: string } = {},
+    options: { labelSelector?: string; transform?: (object: T) => T } = {},
   ): Informer<T> {
     const id = `${type.apiVersion}/${type.plural}${options.labelSelector ? `?${options.labelSelector}` : ''}`;
     let informer = this.informers.get(id);
@@ -126,6 +126,12 @@ export class Manager {
         ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
         resyncPeriodMs: this.options.resyncPeriodMs ?? DEFAULT_RESYNC_MS,
         ...(this.options.watchStallTimeoutMs ? { stallTimeoutMs: this.options.watchStallTimeoutMs } : {}),
+        // As controller-runtime's cache: managedFields are never read by reconcilers and are often half an
+        // object's size. A type's first caller decides any further transform.
+        transform: (object: KubernetesObject) => {
+          const transform = options.transform as ((object: KubernetesObject) => KubernetesObject) | undefined;
+          return stripManagedFields(transform ? transform(object) : object);
+        },
         onError: (error) => {
           log.warn({ error: error instanceof Error ? error.message : String(error) }, 'watch problem');
         },
@@ -294,6 +300,12 @@ export class Manager {
     await this.metricsServer?.close();
     log.info('Stopped');
   }
+}
+
+export function stripManagedFields<T extends KubernetesObject>(object: T): T {
+  if (!object.metadata?.managedFields) return object;
+  const { managedFields: _dropped, ...metadata } = object.metadata;
+  return { ...object, metadata };
 }
 
 function aborted(signal: AbortSignal): Promise<void> {

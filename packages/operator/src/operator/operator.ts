@@ -88,7 +88,16 @@ export function createOperator(options: OperatorOptions): Operator {
     services: manager.informer<V1Service>(ResourceTypes.service),
     secrets: manager.informer<V1Secret>(ResourceTypes.secret),
     configMaps: manager.informer<V1ConfigMap>(ResourceTypes.configMap),
-    pods: manager.informer<V1Pod>(ResourceTypes.pod, { labelSelector: Labels.appName }),
+    // Only the status of app pods is read (the PodsReady condition): their specs are not kept.
+    pods: manager.informer<V1Pod>(ResourceTypes.pod, {
+      labelSelector: Labels.appName,
+      transform: ({ apiVersion, kind, metadata, status }) => ({
+        ...(apiVersion ? { apiVersion } : {}),
+        ...(kind ? { kind } : {}),
+        ...(metadata ? { metadata } : {}),
+        ...(status ? { status } : {}),
+      }),
+    }),
   };
   const view = clusterView(informers);
   const recorder = (component: string) =>
