@@ -43,6 +43,7 @@ import {
   type ExecutorWithSpec,
   type SpinAppWithSpec,
 } from '../render/workload.js';
+import { AppliedChildren } from './applied-children.js';
 import { computeStatus } from './status.js';
 
 /** Reads from the informers' caches. */
@@ -79,6 +80,7 @@ export class SpinAppReconciler {
   private readonly objects: KubernetesObjectApi;
   private readonly core: CoreV1Api;
   private readonly apps: ResourceClient<SpinApp>;
+  private readonly appliedChildren = new AppliedChildren();
 
   constructor(private readonly options: SpinAppReconcilerOptions) {
     this.objects = KubernetesObjectApi.makeApiClient(options.kubeConfig);
@@ -88,6 +90,7 @@ export class SpinAppReconciler {
 
   async reconcile(namespace: string, name: string): Promise<void> {
     const found = this.options.view.spinApp(namespace, name);
+    if (!found) this.appliedChildren.forgetApp(namespace, name);
     if (!found?.spec) return;
     const app = found as SpinAppWithSpec;
     const executorName = app.spec.executor;
@@ -99,36 +102,39 @@ export class SpinAppReconciler {
     }
     const executor = foundExecutor as ExecutorWithSpec;
 
-    // Upstream writes the status first. observedGeneration (not upstream) stays at the last generation
-    // reconciled without error until this one has been: a client waiting for its edit must not take a
-    // generation that failed to render, or has not been applied yet, for a reconciled one.
-    const written = executor.spec.createDeployment
-      ? await this.updateStatus(app, executorName, app.status, app.status?.observedGeneration)
-      : undefined;
-    if (app.metadata?.deletionTimestamp) return;
-
-    if (executor.spec.createDeployment) await this.reconcileDeployment(app, executor);
-    else await this.deleteDeployment(namespace, name);
-    await this.apply(renderService(app));
-    const generation = app.metadata?.generation;
-    if (
-      executor.spec.createDeployment &&
-      generation !== undefined &&
-      written?.observedGeneration !== generation
-    )
-      await this.updateStatus(app, executorName, written, generation);
+    const createDeployment = executor.spec.createDeployment;
+    if (app.metadata?.deletionTimestamp) {
+      if (createDeployment) await this.updateStatus(app, executorName, app.status?.observedGeneration);
+      return;
+    }
+    // One status write per reconcile, after the children: upstream writes it first, which delays the
+    // Deployment by a round trip and gives the same status (the caches do not have the new children yet
+    // either way). observedGeneration (not upstream) moves only once a generation has been applied without
+    // error, so a client waiting for its edit never takes a generation that failed to render for a
+    // reconciled one.
+    let applied = false;
+    try {
+      if (createDeployment) await this.reconcileDeployment(app, executor);
+      else await this.deleteDeployment(namespace, name);
+      await this.apply(renderService(app), this.options.view.service(namespace, name));
+      applied = true;
+    } finally {
+      if (createDeployment) {
+        const generation = applied ? app.metadata?.generation : app.status?.observedGeneration;
+        await this.updateStatus(app, executorName, generation);
+      }
+    }
   }
 
   /**
-   * Writes the status computed from the caches over `previous` (what the SpinApp holds), unless unchanged,
-   * and returns what the SpinApp holds afterwards.
+   * Writes the status computed from the caches over what the SpinApp holds, unless unchanged.
    */
   private async updateStatus(
     app: SpinAppWithSpec,
     executorName: string,
-    previous: SpinAppStatus | undefined,
     generation: number | undefined,
-  ): Promise<SpinAppStatus | undefined> {
+  ): Promise<void> {
+    const previous = app.status;
     const namespace = app.metadata?.namespace ?? '';
     const name = app.metadata?.name ?? '';
     const status = computeStatus({
@@ -141,14 +147,12 @@ export class SpinAppReconciler {
       ...(generation === undefined ? {} : { generation }),
       now: this.options.now?.() ?? new Date(),
     });
-    if (sameStatus(previous, status)) return previous;
+    if (sameStatus(previous, status)) return;
     try {
       await this.apps.patchStatus(name, namespace, status);
-      return status;
     } catch (error) {
-      // As upstream: a failed status write is logged, and the rest of the reconcile still runs.
+      // As upstream: a failed status write is logged, and does not fail the reconcile.
       this.options.log?.('failed to update SpinApp status', { namespace, name, error: describe(error) });
-      return previous;
     }
   }
 
@@ -178,7 +182,7 @@ export class SpinAppReconciler {
       ...(runtimeConfigSecret ? { runtimeConfigSecret } : {}),
       ...(caSecret ? { caSecret } : {}),
     });
-    await this.apply(deployment);
+    await this.apply(deployment, this.options.view.deployment(namespace, app.metadata?.name ?? ''));
     if (resolved && runtimeConfigSecret) await this.deleteSupersededSecrets(app, runtimeConfigSecret);
   }
 
@@ -219,6 +223,8 @@ export class SpinAppReconciler {
   }
 
   private async deleteDeployment(namespace: string, name: string): Promise<void> {
+    this.appliedChildren.forget(`Deployment/${namespace}/${name}`);
+    if (!this.options.view.deployment(namespace, name)) return;
     try {
       await this.objects.delete({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace } });
     } catch (error) {
@@ -226,9 +232,15 @@ export class SpinAppReconciler {
     }
   }
 
-  /** Server-side apply as `spin-operator`, forcing ownership of the fields it sets, as upstream. */
-  private async apply(object: KubernetesObject): Promise<void> {
-    await this.objects.patch(
+  /**
+   * Server-side apply as `spin-operator`, forcing ownership of the fields it sets, as upstream — skipped
+   * when this process applied the same object and the cached one has not changed since (see
+   * AppliedChildren), which spares the API server a no-op apply on every pod or status event.
+   */
+  private async apply(object: KubernetesObject, cached: KubernetesObject | undefined): Promise<void> {
+    const desired = this.appliedChildren.fingerprint(object);
+    if (this.appliedChildren.unchanged(object, desired, cached)) return;
+    const result = await this.objects.patch(
       object,
       undefined,
       undefined,
@@ -236,6 +248,7 @@ export class SpinAppReconciler {
       true,
       PatchStrategy.ServerSideApply,
     );
+    this.appliedChildren.remember(object, desired, result);
   }
 
   private async createIfMissing(create: () => Promise<unknown>): Promise<void> {
