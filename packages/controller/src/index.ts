@@ -120,6 +120,9 @@ export {
   type WebhookTarget,
 } from './webhook/webhook-configuration.js';
 
+// Connection reuse for client-node's typed clients (one pool per server and identity).
+export { closeSharedConnections, shareConnections } from './client/shared-connections.js';
+
 // Controllers and the manager that runs them (informers shared, controllers on the leader only).
 export {
   Controller,

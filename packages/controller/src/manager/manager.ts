@@ -5,6 +5,7 @@
  * that drains reconciles in flight before releasing the Lease.
  */
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { closeSharedConnections, shareConnections } from '../client/shared-connections.js';
 import { Controller, type ControllerOptions } from '../controller/controller.js';
 import { informersSynced } from '../health/checks.js';
 import { HealthProbeServer } from '../health/health-probe-server.js';
@@ -89,6 +90,8 @@ export class Manager {
   private leading = false;
 
   constructor(private readonly options: ManagerOptions) {
+    // Every client built from this KubeConfig (informers, reconcilers, recorders) shares connections.
+    shareConnections(options.kubeConfig);
     this.logger = options.logger ?? silentLogger();
     this.metrics = options.metrics ?? new ControllerMetrics();
     this.health = new HealthProbeServer({
@@ -298,6 +301,7 @@ export class Manager {
     for (const informer of this.informers.values()) informer.stop();
     await this.health.stop();
     await this.metricsServer?.close();
+    await closeSharedConnections(this.options.kubeConfig);
     log.info('Stopped');
   }
 }

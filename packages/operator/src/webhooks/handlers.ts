@@ -15,11 +15,7 @@ import {
   type SpinApp,
   type SpinAppExecutor,
 } from '@spinkube/api';
-import {
-  jsonPatch,
-  reviewResponse,
-  type AdmissionHandler,
-} from '@spinkube/controller';
+import { jsonPatch, reviewResponse, type AdmissionHandler } from '@spinkube/controller';
 
 export const WebhookPaths = {
   mutateSpinApp: '/mutate-core-spinkube-dev-v1alpha1-spinapp',
