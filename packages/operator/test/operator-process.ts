@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import { OPERATOR_NODE_ENV, OPERATOR_NODE_FLAGS } from '../src/cli/node-flags.js';
 
 const BINARY = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 
@@ -84,7 +85,11 @@ export async function startOperatorProcess(options: OperatorProcessOptions): Pro
       : []),
     ...(options.extraArgs ?? []),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Started as its shebang starts it in production.
+  const child = spawn(process.execPath, [...OPERATOR_NODE_FLAGS, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...OPERATOR_NODE_ENV },
+  });
   running.add(child);
   const logs: Record<string, unknown>[] = [];
   const waiters: {

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=1 --optimize-for-size
 /** The `spin-operator` executable: parse flags, run the operator until SIGTERM/SIGINT, exit non-zero on failure. */
 import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
