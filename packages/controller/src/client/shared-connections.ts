@@ -51,7 +51,10 @@ export function shareConnections(kubeConfig: KubeConfig): KubeConfig {
   return kubeConfig;
 }
 
-/** Closes the pooled connections of a KubeConfig given to `shareConnections` (at shutdown). */
+/**
+ * Closes the pooled connections of a KubeConfig given to `shareConnections`, for the KubeConfig's owner
+ * once nothing uses it any more: closing waits for requests in flight, watches included.
+ */
 export async function closeSharedConnections(kubeConfig: KubeConfig): Promise<void> {
   const byOptions = pools.get(kubeConfig);
   if (!byOptions) return;

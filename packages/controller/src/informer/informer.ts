@@ -192,7 +192,11 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     };
     this.armStallTimer();
     try {
-      this.abort = await new Watch(this.options.kubeConfig).watch(
+      const watch = new Watch(this.options.kubeConfig);
+      // client-node aborts a watch that has been silent for 30 s, but the API server sends bookmarks only
+      // about once a minute, so quiet collections would restart every 30 s; the stall timer decides instead.
+      (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = this.stallTimeoutMs + 10_000;
+      this.abort = await watch.watch(
         path,
         {
           resourceVersion: this.resourceVersion,
@@ -238,6 +242,10 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     return this.options.transform ? this.options.transform(object) : object;
   }
 
+  private get stallTimeoutMs(): number {
+    return this.options.stallTimeoutMs ?? 90_000;
+  }
+
   private armStallTimer(): void {
     clearTimeout(this.stallTimer);
     this.stallTimer = setTimeout(() => {
@@ -246,7 +254,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
         new Error(`watch of ${this.options.type.plural} silent for too long; restarting it`),
       );
       this.abort?.abort();
-    }, this.options.stallTimeoutMs ?? 90_000);
+    }, this.stallTimeoutMs);
     this.stallTimer.unref();
   }
 

@@ -5,7 +5,7 @@
  * that drains reconciles in flight before releasing the Lease.
  */
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { closeSharedConnections, shareConnections } from '../client/shared-connections.js';
+import { shareConnections } from '../client/shared-connections.js';
 import { Controller, type ControllerOptions } from '../controller/controller.js';
 import { informersSynced } from '../health/checks.js';
 import { HealthProbeServer } from '../health/health-probe-server.js';
@@ -301,7 +301,6 @@ export class Manager {
     for (const informer of this.informers.values()) informer.stop();
     await this.health.stop();
     await this.metricsServer?.close();
-    await closeSharedConnections(this.options.kubeConfig);
     log.info('Stopped');
   }
 }
