@@ -8,7 +8,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@spinkube/test-cluster';
-import { OPERATOR_NODE_ENV, OPERATOR_NODE_FLAGS } from '../dist/cli/node-flags.js';
+import { OPERATOR_NODE_ENV, OPERATOR_NODE_FLAGS } from '../src/cli/node-flags.ts';
 
 const BINARY = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 

@@ -32,7 +32,7 @@ import type { SpinApp } from '@spinkube/api';
 import { shareConnections } from '@spinkube/controller';
 import type { TestCluster } from '@spinkube/test-cluster';
 import { sample, SpinKubeApi, startBenchCluster } from './bench-cluster.ts';
-import { OPERATOR_NODE_ENV, OPERATOR_NODE_FLAGS } from '../dist/cli/node-flags.js';
+import { OPERATOR_NODE_ENV, OPERATOR_NODE_FLAGS } from '../src/cli/node-flags.ts';
 import { buildInfo, distBuiltAt } from './build-info.ts';
 import { informerCacheSizes, type CachedType } from './cache-size.ts';
 import { analyseCpuProfile } from './cpu-profile.ts';

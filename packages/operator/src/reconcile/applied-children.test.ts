@@ -37,12 +37,27 @@ describe('AppliedChildren', () => {
     expect(memo.unchanged(changed, memo.fingerprint(changed), live(1))).toBe(false); // new render
     expect(memo.unchanged(desired, print, live(2))).toBe(false); // someone scaled it
     expect(memo.unchanged(desired, print, live(1, { a: '2' }))).toBe(false); // someone relabelled it
+    expect(memo.unchanged(desired, print, live(1, {} as { a: string }))).toBe(false); // or removed our label
     expect(memo.unchanged(desired, print, { ...live(1), metadata: { ...live(1).metadata, uid: 'u2' } })).toBe(
       false,
     );
     expect(memo.unchanged(desired, print, undefined)).toBe(false); // deleted
     memo.forgetApp('ns', 'app');
     expect(memo.unchanged(desired, print, live(1))).toBe(false);
+  });
+
+  it('ignores labels and annotations others add', () => {
+    const memo = new AppliedChildren();
+    const desired = deployment(1);
+    const print = memo.fingerprint(desired);
+    memo.remember(desired, print, live(1));
+    const revised = live(1, { a: '1', extra: 'x' } as { a: string });
+    expect(
+      memo.unchanged(desired, print, {
+        ...revised,
+        metadata: { ...revised.metadata, annotations: { 'deployment.kubernetes.io/revision': '1' } },
+      }),
+    ).toBe(true);
   });
 
   it('uses the resourceVersion for objects without a generation', () => {

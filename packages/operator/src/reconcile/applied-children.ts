@@ -5,9 +5,11 @@
  *
  * An apply is skipped only when all of these hold: the rendered object is the same as last time, and the
  * cached child is the very object that apply produced, unchanged since — same uid, and (Deployments) the
- * same `generation`, labels and annotations, or (objects without generation) the same resourceVersion. Any
- * edit by someone else (`kubectl scale`, a removed label, a deleted child) fails the check, and the next
- * reconcile re-asserts the operator's fields exactly as upstream's unconditional apply would.
+ * same `generation` and the operator's labels and annotations still in place (others may add theirs, as the
+ * controller-manager adds `deployment.kubernetes.io/revision`), or (objects without generation) the same
+ * resourceVersion. Any edit by someone else to what the operator owns (`kubectl scale`, a removed label, a
+ * deleted child) fails the check, and the next reconcile re-asserts the operator's fields exactly as
+ * upstream's unconditional apply would.
  */
 import { createHash } from 'node:crypto';
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -17,14 +19,18 @@ interface Applied {
   readonly uid: string;
   readonly generation: number | undefined;
   readonly resourceVersion: string | undefined;
-  readonly metadata: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
 }
 
 const keyOf = (object: KubernetesObject) =>
   `${object.kind ?? ''}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 
-const labelsAndAnnotations = (object: KubernetesObject) =>
-  JSON.stringify([object.metadata?.labels ?? {}, object.metadata?.annotations ?? {}]);
+/** Every entry of `wanted` is in `actual` with the same value. */
+const contains = (
+  actual: Readonly<Record<string, string>> | undefined,
+  wanted: Readonly<Record<string, string>>,
+) => Object.entries(wanted).every(([key, value]) => actual?.[key] === value);
 
 export class AppliedChildren {
   private readonly applied = new Map<string, Applied>();
@@ -38,7 +44,11 @@ export class AppliedChildren {
     if (!last || !cached || last.fingerprint !== fingerprint || cached.metadata?.uid !== last.uid)
       return false;
     if (last.generation !== undefined) {
-      return cached.metadata.generation === last.generation && labelsAndAnnotations(cached) === last.metadata;
+      return (
+        cached.metadata.generation === last.generation &&
+        contains(cached.metadata.labels, last.labels) &&
+        contains(cached.metadata.annotations, last.annotations)
+      );
     }
     return cached.metadata.resourceVersion === last.resourceVersion;
   }
@@ -49,7 +59,8 @@ export class AppliedChildren {
       uid: result.metadata?.uid ?? '',
       generation: result.metadata?.generation,
       resourceVersion: result.metadata?.resourceVersion,
-      metadata: labelsAndAnnotations(result),
+      labels: { ...object.metadata?.labels },
+      annotations: { ...object.metadata?.annotations },
     });
   }
 
