@@ -3,8 +3,6 @@
  * other test file), the operator keeps its process, its leadership and its watches through a SIGKILL of
  * kube-apiserver, and reconciles what was created and changed after the restart.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   AppsV1Api,
   CoreV1Api,
@@ -14,22 +12,10 @@ import {
 } from '@kubernetes/client-node';
 import { startCluster, type TestCluster } from '@spinkube/test-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { installCrds } from './crds.js';
 import { startOperatorProcess, type OperatorProcess } from './operator-process.js';
+import { sample } from './upstream-samples.js';
 
-const samples = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'fixtures',
-  'upstream',
-  'spin-operator-samples',
-);
-const sample = (file: string) => parse(readFileSync(join(samples, file), 'utf8')) as Record<string, unknown>;
 const namespace = 'restart';
 
 let cluster: TestCluster;

@@ -3,8 +3,6 @@
  * retry 2 s): one leads and reconciles, the other waits; when the leader is killed outright (no Lease
  * release), the other takes over within 20 s and reconciles what arrived meanwhile.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   AppsV1Api,
   CoordinationV1Api,
@@ -15,26 +13,13 @@ import {
 import { LeaderElectionIds } from '@spinkube/api';
 import { useNamespace } from '@spinkube/test-cluster/vitest';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { startOperatorProcess } from './operator-process.js';
+import { sample } from './upstream-samples.js';
 
-const samples = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'fixtures',
-  'upstream',
-  'spin-operator-samples',
-);
 const { kubeConfig, kubeconfigPath, namespace } = useNamespace('failover');
 const custom = kubeConfig.makeApiClient(CustomObjectsApi);
 const apps = kubeConfig.makeApiClient(AppsV1Api);
 const leases = kubeConfig.makeApiClient(CoordinationV1Api);
-
-const sample = (file: string) => parse(readFileSync(join(samples, file), 'utf8')) as Record<string, unknown>;
 
 async function createApp(name: string): Promise<void> {
   const app = sample('simple.yaml') as { metadata: Record<string, unknown> };

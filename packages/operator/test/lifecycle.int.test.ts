@@ -25,18 +25,7 @@ import { useNamespace } from '@spinkube/test-cluster/vitest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { startOperatorProcess, type OperatorProcess } from './operator-process.js';
-
-const samplesDir = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'fixtures',
-  'upstream',
-  'spin-operator-samples',
-);
+import { SAMPLES_DIR } from './upstream-samples.js';
 
 const { kubeConfig, kubeconfigPath, namespace } = useNamespace('lifecycle');
 const apps = kubeConfig.makeApiClient(AppsV1Api);
@@ -55,7 +44,7 @@ let operator: OperatorProcess;
 
 /** The first object of `kind` in a sample file, as parsed. */
 function sampleObject(file: string, kind: string): { kind?: string } {
-  const found = parseAllDocuments(readFileSync(join(samplesDir, file), 'utf8'))
+  const found = parseAllDocuments(readFileSync(join(SAMPLES_DIR, file), 'utf8'))
     .map((document) => document.toJS() as { kind?: string } | null)
     .find((object) => object?.kind === kind);
   if (!found) throw new Error(`${file} holds no ${kind}`);

@@ -40,18 +40,7 @@ import { useNamespace } from '@spinkube/test-cluster/vitest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { startOperatorProcess, type OperatorProcess } from './operator-process.js';
-
-const samplesDir = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'fixtures',
-  'upstream',
-  'spin-operator-samples',
-);
+import { SAMPLES_DIR } from './upstream-samples.js';
 
 const { kubeConfig, kubeconfigPath, namespace } = useNamespace('samples');
 const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
@@ -73,7 +62,7 @@ interface SampleObject {
 }
 
 function sample(file: string): SampleObject[] {
-  return parseAllDocuments(readFileSync(join(samplesDir, file), 'utf8'))
+  return parseAllDocuments(readFileSync(join(SAMPLES_DIR, file), 'utf8'))
     .map((document) => document.toJS() as SampleObject | null)
     .filter((object): object is SampleObject => object !== null);
 }

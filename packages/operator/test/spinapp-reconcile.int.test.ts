@@ -1,24 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import type { SpinApp } from '@spinkube/api';
 import { useNamespace } from '@spinkube/test-cluster/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { SpinAppReconciler } from '../src/reconcile/spinapp-reconciler.js';
 import { startView } from './reconcile-view.js';
+import { sample } from './upstream-samples.js';
 
-const samples = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'fixtures',
-  'upstream',
-  'spin-operator-samples',
-);
 const { kubeConfig, namespace } = useNamespace('reconcile');
 const custom = kubeConfig.makeApiClient(CustomObjectsApi);
 const apps = kubeConfig.makeApiClient(AppsV1Api);
@@ -29,7 +16,7 @@ let view: Awaited<ReturnType<typeof startView>>;
 let reconciler: SpinAppReconciler;
 
 async function createSample(file: string, plural: 'spinapps' | 'spinappexecutors'): Promise<SpinApp> {
-  const body = parse(readFileSync(join(samples, file), 'utf8')) as SpinApp;
+  const body = sample(file) as SpinApp;
   return (await custom.createNamespacedCustomObject({
     group: 'core.spinkube.dev',
     version: 'v1alpha1',
