@@ -3,7 +3,7 @@
  * cluster's data directory and is stopped by its PID: SIGTERM, then SIGKILL if it has not exited in time.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, openSync, closeSync, readFileSync, existsSync } from 'node:fs';
+import { appendFileSync, openSync, closeSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestClusterError } from '../errors.js';
@@ -77,12 +77,28 @@ export async function stopProcess(
     signal(pid, 'SIGTERM');
     const deadline = Date.now() + graceMs;
     while (Date.now() < deadline) {
-      if (!isAlive(pid)) return;
+      if (!isAlive(pid) && !hasLiveThreads(pid)) return;
       await sleep(50);
     }
   }
   signal(pid, 'SIGKILL');
-  for (let i = 0; i < 250 && isAlive(pid); i++) await sleep(20);
+  for (let i = 0; i < 250 && (isAlive(pid) || hasLiveThreads(pid)); i++) await sleep(20);
+}
+
+/**
+ * A killed multi-threaded process (every Go binary) shows its main thread as a zombie while its other
+ * threads are still exiting, and its sockets stay open until the last one has: a restart on the same port
+ * must wait for them, or it fails with "address already in use".
+ */
+function hasLiveThreads(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${String(pid)}/task`).some((task) => {
+      const stat = readFileSync(`/proc/${String(pid)}/task/${task}/stat`, 'utf8');
+      return stat.split(') ')[1]?.[0] !== 'Z';
+    });
+  } catch {
+    return false;
+  }
 }
 
 /**
