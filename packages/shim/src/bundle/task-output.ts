@@ -1,0 +1,77 @@
+/**
+ * Where a task's stdout and stderr go: the FIFOs (or files) containerd names in Create. A FIFO is opened
+ * non-blocking and written through a libuv pipe, so a slow or vanished reader never blocks the shim; when
+ * nobody reads, lines past a bound are dropped rather than held in memory.
+ */
+import { constants, createWriteStream, openSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
+import { ShimError } from '../errors.js';
+
+/** Bytes queued for a reader that does not keep up before further lines are dropped. */
+const MAX_QUEUED = 1 << 20;
+
+export interface LineSink {
+  write(line: string): void;
+  close(): Promise<void>;
+}
+
+export async function openTaskOutput(target: string): Promise<LineSink> {
+  if (target === '') return { write: () => undefined, close: () => Promise.resolve() };
+  if (target.startsWith('binary://')) {
+    throw new ShimError(
+      'Unimplemented',
+      `log URI ${target}: binary:// loggers are not supported by this shim`,
+    );
+  }
+  if (target.startsWith('file://')) {
+    const path = decodeURIComponent(new URL(target).pathname);
+    return sink(createWriteStream(path, { flags: 'a' }));
+  }
+  const handle = await open(target, 'r').then(
+    async (probe) => {
+      const isFifo = (await probe.stat()).isFIFO();
+      await probe.close();
+      return isFifo;
+    },
+    () => false,
+  );
+  if (!handle) return sink(createWriteStream(target, { flags: 'a' }));
+  let fd: number;
+  try {
+    fd = openSync(target, constants.O_WRONLY | constants.O_NONBLOCK);
+  } catch {
+    // No reader yet (ENXIO): read-write never blocks and keeps the FIFO usable when a reader comes.
+    fd = openSync(target, constants.O_RDWR | constants.O_NONBLOCK);
+  }
+  return sink(new Socket({ fd, readable: false, writable: true }));
+}
+
+function sink(stream: Writable): LineSink {
+  let broken = false;
+  stream.on('error', () => {
+    broken = true;
+  });
+  return {
+    write: (line) => {
+      if (broken || stream.writableLength > MAX_QUEUED) return;
+      stream.write(line.endsWith('\n') ? line : `${line}\n`);
+    },
+    close: () =>
+      new Promise((resolve) => {
+        if (broken || stream.destroyed) {
+          resolve();
+          return;
+        }
+        const timer = setTimeout(() => {
+          stream.destroy();
+          resolve();
+        }, 1000);
+        stream.end(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}
