@@ -5,11 +5,8 @@
  * passes them.
  */
 import { basename } from 'node:path';
-import { runNetnsListenHelper, NETNS_LISTEN_ACTION } from './app/netns-listener.js';
 import { FlagError, parseShimFlags, type ShimFlags } from './launch/flags.js';
-import { runDelete } from './launch/delete-command.js';
-import { runStart } from './launch/start-command.js';
-import { runShimServer } from './server/shim-server.js';
+import { NETNS_LISTEN_ACTION } from './app/netns-action.js';
 import { versionText } from './version.js';
 
 const USAGE = `Usage: containerd-shim-spin-v2 [flags] [start|delete]
@@ -30,6 +27,8 @@ Flags:
 
 async function main(argv: readonly string[]): Promise<void> {
   if (argv[0] === NETNS_LISTEN_ACTION) {
+    // Each action loads only what it needs: `start` and `delete` run once per task and must be quick.
+    const { runNetnsListenHelper } = await import('./app/netns-listener.js');
     await runNetnsListenHelper(argv.slice(1));
     return;
   }
@@ -44,14 +43,19 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const namespace = required(flags, 'namespace');
   switch (flags.action) {
-    case 'start':
+    case 'start': {
+      const { runStart } = await import('./launch/start-command.js');
       await runStart({ ...flags, namespace, address: required(flags, 'address'), id: required(flags, 'id') });
       return;
-    case 'delete':
+    }
+    case 'delete': {
+      const { runDelete } = await import('./launch/delete-command.js');
       await runDelete({ ...flags, namespace });
       return;
-    case undefined:
+    }
+    case undefined: {
       if (!flags.socket) throw new FlagError('Shim socket cannot be empty');
+      const { runShimServer } = await import('./server/shim-server.js');
       await runShimServer({
         namespace,
         address: required(flags, 'address'),
@@ -60,6 +64,7 @@ async function main(argv: readonly string[]): Promise<void> {
         ...(flags.id ? { id: flags.id } : {}),
       });
       return;
+    }
     default:
       throw new FlagError(`unknown action "${flags.action}": expected start or delete`);
   }

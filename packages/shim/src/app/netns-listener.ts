@@ -10,9 +10,7 @@ import { createServer, Server } from 'node:net';
 import { ShimError } from '../errors.js';
 import type { BundleSpec } from '../bundle/oci-spec.js';
 import { selfCommand } from '../launch/self-command.js';
-
-/** The hidden action the helper runs. */
-export const NETNS_LISTEN_ACTION = 'netns-listen';
+import { NETNS_LISTEN_ACTION } from './netns-action.js';
 
 export async function listenIn(network: BundleSpec['network'], host: string, port: number): Promise<Server> {
   if (network.kind === 'host') return listenHere(host, port);

@@ -4,7 +4,7 @@
  * nobody reads, lines past a bound are dropped rather than held in memory.
  */
 import { constants, createWriteStream, openSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { ShimError } from '../errors.js';
@@ -29,15 +29,9 @@ export async function openTaskOutput(target: string): Promise<LineSink> {
     const path = decodeURIComponent(new URL(target).pathname);
     return sink(createWriteStream(path, { flags: 'a' }));
   }
-  const handle = await open(target, 'r').then(
-    async (probe) => {
-      const isFifo = (await probe.stat()).isFIFO();
-      await probe.close();
-      return isFifo;
-    },
-    () => false,
-  );
-  if (!handle) return sink(createWriteStream(target, { flags: 'a' }));
+  // stat, not open: opening a FIFO to look at it would block until a writer came.
+  const isFifo = (await stat(target).catch(() => undefined))?.isFIFO() ?? false;
+  if (!isFifo) return sink(createWriteStream(target, { flags: 'a' }));
   let fd: number;
   try {
     fd = openSync(target, constants.O_WRONLY | constants.O_NONBLOCK);

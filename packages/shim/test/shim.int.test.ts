@@ -1,0 +1,254 @@
+/**
+ * containerd runs Spin apps through the shim: Debian's containerd with a private config, `ctr run --runtime
+ * io.containerd.spin.v2`, apps in network namespaces the test created, HTTP from the test process.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startContainerd, type Containerd } from './containerd/containerd-process.ts';
+import { mountPointsUnder } from './containerd/leftover-mounts.ts';
+import { createNetns, type Netns } from './containerd/netns.ts';
+import { listProcesses } from './containerd/process-table.ts';
+import { EXAMPLES_DIR, exampleApp } from './images/example-apps.ts';
+import { TINY_HELLO_BODY } from './images/node-baseline-rootfs.ts';
+import { importSpinArtifact } from './images/spin-artifact-image.ts';
+import { importSpinTomlImage } from './images/spin-toml-image.ts';
+import { getWhenUp } from './support/http-probe.ts';
+import { SHIM_MAIN, shimDir } from './support/shim-under-test.ts';
+import { TaskEvents } from './support/task-events.ts';
+
+const RUNTIME = 'io.containerd.spin.v2';
+const ARTIFACT = 'localhost:5000/spinkube/tiny-hello:v1';
+const TOML_IMAGE = 'localhost:5000/spinkube/tiny-hello-toml:v1';
+
+let containerd: Containerd;
+let events: TaskEvents;
+let socketDir: string;
+const namespaces: Netns[] = [];
+
+beforeAll(async () => {
+  const dir = `/tmp/spinkube-shim-it-${String(process.pid)}`;
+  socketDir = join(dir, 's');
+  containerd = await startContainerd({
+    shimDir: await shimDir(join(dir, 'bin')),
+    env: { SPINKUBE_SHIM_DATA_DIR: join(dir, 'data'), SPINKUBE_SHIM_SOCKET_DIR: socketDir },
+  });
+  events = await TaskEvents.record(containerd);
+  await importSpinArtifact(containerd, exampleApp('tiny-hello'), ARTIFACT);
+  await importSpinTomlImage(containerd, exampleApp('tiny-hello'), TOML_IMAGE);
+}, 300_000);
+
+afterEach(async () => {
+  await Promise.all(namespaces.splice(0).map((netns) => netns.remove()));
+});
+
+afterAll(async () => {
+  events.stop();
+  await containerd.stop();
+});
+
+/** `ctr run -d` of an image that containerd cannot unpack: an empty rootfs, the image named by annotation. */
+async function runArtifact(id: string, netns: Netns, extra: readonly string[] = []): Promise<void> {
+  const rootfs = join(containerd.dir, 'rootfs', id);
+  await mkdir(rootfs, { recursive: true });
+  await containerd.ctrOk([
+    'run',
+    '-d',
+    '--runtime',
+    RUNTIME,
+    '--fifo-dir',
+    containerd.fifoDir,
+    '--with-ns',
+    `network:${netns.path}`,
+    '--annotation',
+    `io.containerd.image.name=${ARTIFACT}`,
+    ...extra,
+    '--rootfs',
+    rootfs,
+    id,
+    '/',
+  ]);
+}
+
+async function netns(): Promise<Netns> {
+  const created = await createNetns();
+  namespaces.push(created);
+  return created;
+}
+
+async function killAndDelete(id: string, signal = 'SIGTERM'): Promise<void> {
+  await containerd.ctrOk(['task', 'kill', '--signal', signal, id]);
+  await events.waitFor(id, '/tasks/exit');
+  await containerd.ctrOk(['task', 'delete', id]);
+  await containerd.ctrOk(['container', 'rm', id]);
+}
+
+/** What must be gone once every task is deleted: the shim server, its socket, any mount. */
+async function expectNothingLeft(): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  const shims = () =>
+    listProcesses().filter(
+      (p) => p.args.some((arg) => arg === SHIM_MAIN) && p.args.includes(containerd.address),
+    );
+  while (shims().length > 0 && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(shims()).toEqual([]);
+  expect(existsSync(socketDir) ? readdirSync(socketDir) : []).toEqual([]);
+  expect(mountPointsUnder(containerd.dir)).toEqual([]);
+}
+
+describe('containerd-shim-spin-v2 under containerd', () => {
+  it('serves a Spin OCI artifact read from the content store, stops on SIGTERM with 0, and leaves nothing behind', async () => {
+    const ns = await netns();
+    await runArtifact('artifact', ns);
+    const response = await getWhenUp(`http://${ns.address}/`);
+    expect(response).toEqual({ status: 200, body: TINY_HELLO_BODY });
+    expect(await containerd.ctrOk(['task', 'ls'])).toMatch(/artifact\s+\d+\s+RUNNING/);
+
+    await killAndDelete('artifact');
+    expect(events.topicsFor('artifact')).toEqual([
+      '/tasks/create',
+      '/tasks/start',
+      '/tasks/exit',
+      '/tasks/delete',
+    ]);
+    const exit = events.forContainer('artifact').find((event) => event.topic === '/tasks/exit');
+    expect(exit?.event['exit_status'] ?? 0).toBe(0);
+    expect(exit?.namespace).toBe(containerd.namespace);
+    await expectNothingLeft();
+  });
+
+  it('serves an image holding /spin.toml, mounting its snapshot as the root filesystem', async () => {
+    const ns = await netns();
+    await containerd.ctrOk([
+      'run',
+      '-d',
+      '--runtime',
+      RUNTIME,
+      '--fifo-dir',
+      containerd.fifoDir,
+      '--with-ns',
+      `network:${ns.path}`,
+      '--env',
+      'SPIN_HTTP_LISTEN_ADDR=0.0.0.0:8080',
+      TOML_IMAGE,
+      'toml',
+      '/',
+    ]);
+    expect(await getWhenUp(`http://${ns.address}:8080/`)).toEqual({ status: 200, body: TINY_HELLO_BODY });
+    const bundleRoot = join(
+      containerd.state,
+      'io.containerd.runtime.v2.task',
+      containerd.namespace,
+      'toml',
+      'rootfs',
+    );
+    expect(mountPointsUnder(containerd.state)).toContain(bundleRoot);
+    await killAndDelete('toml');
+    await expectNothingLeft();
+  });
+
+  it('ends an app that cannot start with 137 and the reason in its stderr', async () => {
+    const ns = await netns();
+    const rootfs = join(containerd.dir, 'rootfs', 'broken');
+    await mkdir(rootfs, { recursive: true });
+    await writeFile(
+      join(rootfs, 'spin.toml'),
+      `spin_manifest_version = 2\n[application]\nname = "broken"\n[[trigger.http]]\nroute = "/..."\ncomponent = "broken"\n[component.broken]\nsource = "${join(EXAMPLES_DIR, 'dist', 'tiny-unsupported.wasm')}"\n`,
+    );
+    const log = join(containerd.dir, 'broken.log');
+    await containerd.ctrOk([
+      'run',
+      '-d',
+      '--runtime',
+      RUNTIME,
+      '--fifo-dir',
+      containerd.fifoDir,
+      '--with-ns',
+      `network:${ns.path}`,
+      '--log-uri',
+      `file://${log}`,
+      '--rootfs',
+      rootfs,
+      'broken',
+      '/',
+    ]);
+    const exit = await events.waitFor('broken', '/tasks/exit');
+    expect(exit.event['exit_status']).toBe(137);
+    expect(await readFile(log, 'utf8')).toMatch(/Error: .*does not provide every interface the app imports/);
+    await containerd.ctrOk(['task', 'delete', 'broken']).catch(() => undefined);
+    await containerd.ctrOk(['container', 'rm', 'broken']);
+    await expectNothingLeft();
+  });
+
+  it('runs 20 apps at once, each in its own network namespace', async () => {
+    const ids = Array.from({ length: 20 }, (_, index) => `many-${String(index)}`);
+    const nets = await Promise.all(ids.map(() => netns()));
+    for (const [index, id] of ids.entries()) {
+      const ns = nets[index];
+      if (ns) await runArtifact(id, ns);
+    }
+    const answers = await Promise.all(nets.map((ns) => getWhenUp(`http://${ns.address}/`)));
+    expect(answers.every((answer) => answer.status === 200 && answer.body === TINY_HELLO_BODY)).toBe(true);
+    const servers = listProcesses().filter((p) => p.args.includes(SHIM_MAIN) && p.args.includes('-socket'));
+    expect(servers).toHaveLength(1);
+    await Promise.all(ids.map((id) => killAndDelete(id)));
+    for (const id of ids)
+      expect(events.topicsFor(id)).toEqual(['/tasks/create', '/tasks/start', '/tasks/exit', '/tasks/delete']);
+    await expectNothingLeft();
+  });
+
+  it('keeps apps serving while containerd restarts, and containerd reconnects to the shim', async () => {
+    const [a, b] = [await netns(), await netns()];
+    await runArtifact('survivor-a', a);
+    await runArtifact('survivor-b', b);
+    await getWhenUp(`http://${a.address}/`);
+    await getWhenUp(`http://${b.address}/`);
+    await containerd.restart();
+    expect(await getWhenUp(`http://${a.address}/`)).toEqual({ status: 200, body: TINY_HELLO_BODY });
+    expect(await containerd.ctrOk(['task', 'ls'])).toMatch(/survivor-a\s+\d+\s+RUNNING/);
+    const after = await TaskEvents.record(containerd);
+    try {
+      await containerd.ctrOk(['task', 'kill', '--signal', 'SIGKILL', 'survivor-a']);
+      const exit = await after.waitFor('survivor-a', '/tasks/exit');
+      expect(exit.event['exit_status']).toBe(137);
+      expect(await getWhenUp(`http://${b.address}/`)).toEqual({ status: 200, body: TINY_HELLO_BODY });
+      await containerd.ctrOk(['task', 'delete', 'survivor-a']).catch(() => undefined);
+      await containerd.ctrOk(['container', 'rm', 'survivor-a']);
+      await containerd.ctrOk(['task', 'kill', 'survivor-b']);
+      await after.waitFor('survivor-b', '/tasks/exit');
+      await containerd.ctrOk(['task', 'delete', 'survivor-b']);
+      await containerd.ctrOk(['container', 'rm', 'survivor-b']);
+    } finally {
+      after.stop();
+    }
+    await expectNothingLeft();
+  });
+
+  it('runs a pod sandbox container without a process until it is killed', async () => {
+    const ns = await netns();
+    const rootfs = join(containerd.dir, 'rootfs', 'sandbox');
+    await mkdir(rootfs, { recursive: true });
+    await containerd.ctrOk([
+      'run',
+      '-d',
+      '--runtime',
+      RUNTIME,
+      '--fifo-dir',
+      containerd.fifoDir,
+      '--with-ns',
+      `network:${ns.path}`,
+      '--annotation',
+      'io.kubernetes.cri.container-type=sandbox',
+      '--rootfs',
+      rootfs,
+      'sandbox',
+      '/pause',
+    ]);
+    await events.waitFor('sandbox', '/tasks/start');
+    expect(await containerd.ctrOk(['task', 'ls'])).toMatch(/sandbox\s+\d+\s+RUNNING/);
+    await killAndDelete('sandbox');
+    await expectNothingLeft();
+  });
+});
