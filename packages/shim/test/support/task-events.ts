@@ -23,7 +23,7 @@ export class TaskEvents {
     const child = spawn(CTR_BINARY, ['--address', this.containerd.address, 'events'], {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       this.buffered += chunk;
       const lines = this.buffered.split('\n');
       this.buffered = lines.pop() ?? '';
