@@ -96,6 +96,18 @@ describe('components and their cache', () => {
     expect(again.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
+  it('compiles a component once per process for the same bytes and limit; other bytes or limits get their own', async () => {
+    const first = await compileComponent(tinyHello, cacheDir);
+    const again = await compileComponent(Uint8Array.from(tinyHello), cacheDir);
+    expect(again.modules).toBe(first.modules);
+    const limited = await compileComponent(tinyHello, cacheDir, { maxInstanceMemory: 1 << 20 });
+    expect(limited.modules).not.toBe(first.modules);
+    expect(limited.digest).toBe(first.digest);
+    const other = await compileComponent(readFileSync(join(examples, 'tiny-trap.wasm')), cacheDir);
+    expect(other.digest).not.toBe(first.digest);
+    expect(other.modules).not.toBe(first.modules);
+  });
+
   it('lists the versioned imports of a component, all provided by the host', async () => {
     const imports = await componentImports(tinyHello);
     expect(imports.sort()).toEqual(['wasi:http/types@0.2.3', 'wasi:io/error@0.2.3', 'wasi:io/streams@0.2.3']);

@@ -4,10 +4,12 @@
  * compiled once. A module that defines its own memory is rewritten to import it, so the host controls the
  * memory's maximum and can reuse memories between instances. The compiled modules and the glue's path are
  * plain data a worker thread can receive; workers instantiate (see component-instance.ts).
+ *
+ * Within a process, a component is compiled once for all the apps that use it (see `compiled` below).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { RuntimeError } from '../errors.js';
 import { componentImports } from './component-imports.js';
 import { importMemory, type MemoryPlan } from './imported-memory.js';
@@ -43,18 +45,58 @@ export interface CompiledComponent {
   readonly memories: ReadonlyMap<string, MemoryPlan>;
 }
 
+/**
+ * The components this process has compiled, so that N apps built from the same component share one set
+ * of compiled modules (and, in each worker, one glue module, which is imported by path). The key is the
+ * sha256 of the bytes themselves, hashed on every call and never taken from a digest someone claims, plus
+ * everything that changes the output (the memory limit, and the cache directory the glue path is in). An
+ * entry lasts as long as its modules are in use: the map holds them weakly and the result hangs off them
+ * in a WeakMap, so apps coming and going for days do not pile up compiled code.
+ */
+const compiled = new Map<string, WeakRef<ReadonlyMap<string, WebAssembly.Module>>>();
+const resultOf = new WeakMap<ReadonlyMap<string, WebAssembly.Module>, CompiledComponent>();
+const compiling = new Map<string, Promise<CompiledComponent>>();
+const forget = new FinalizationRegistry<string>((key) => {
+  if (!compiled.get(key)?.deref()) compiled.delete(key);
+});
+
 export async function compileComponent(
   component: Uint8Array,
   cacheDir: string,
   options: CompileOptions = {},
 ): Promise<CompiledComponent> {
   const hex = createHash('sha256').update(component).digest('hex');
+  const limitPages =
+    options.maxInstanceMemory === undefined ? undefined : Math.floor(options.maxInstanceMemory / 65_536);
+  const key = [hex, String(limitPages ?? 'unlimited'), resolve(cacheDir)].join('\0');
+  const modules = compiled.get(key)?.deref();
+  const known = modules && resultOf.get(modules);
+  if (known) return { ...known, fromCache: true };
+  let pending = compiling.get(key);
+  if (!pending) {
+    pending = compileUnshared(component, hex, cacheDir, limitPages)
+      .then((result) => {
+        compiled.set(key, new WeakRef(result.modules));
+        resultOf.set(result.modules, result);
+        forget.register(result.modules, key);
+        return result;
+      })
+      .finally(() => compiling.delete(key));
+    compiling.set(key, pending);
+  }
+  return pending;
+}
+
+async function compileUnshared(
+  component: Uint8Array,
+  hex: string,
+  cacheDir: string,
+  limitPages: number | undefined,
+): Promise<CompiledComponent> {
   const dir = join(cacheDir, 'transpiled', CACHE_LAYOUT, hex);
   const fromCache = existsSync(join(dir, GLUE_FILE)) && existsSync(join(dir, IMPORTS_FILE));
   if (!fromCache) await transpileInto(component, dir);
   const imports = JSON.parse(readFileSync(join(dir, IMPORTS_FILE), 'utf8')) as string[];
-  const limitPages =
-    options.maxInstanceMemory === undefined ? undefined : Math.floor(options.maxInstanceMemory / 65_536);
 
   const modules = new Map<string, WebAssembly.Module>();
   const memories = new Map<string, MemoryPlan>();
