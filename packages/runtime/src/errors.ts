@@ -30,7 +30,9 @@ export type RuntimeErrorCode =
   | 'RegistryError'
   | 'OciDigestMismatch'
   | 'OciArtifactInvalid'
-  | 'LockedAppInvalid';
+  | 'LockedAppInvalid'
+  | 'AppLoadFailed'
+  | 'PoolClosed';
 
 /** A place in an input file: `spin.toml:12: component.hello.source`. */
 export interface SourceLocation {

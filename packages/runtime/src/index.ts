@@ -37,17 +37,29 @@ export {
   startHttpTrigger,
   dispatchInternal,
   type HttpTriggerOptions,
+  type ListenTarget,
   type RunningHttpTrigger,
 } from './http/http-server.js';
 export {
   WorkerPool,
+  type AppHost,
+  type HostCallScope,
+  type PooledApp,
   type RequestExecutor,
   type RunOutcome,
   type WorkerPoolOptions,
 } from './engine/worker-pool.js';
-export type { ComponentPlan } from './engine/worker-protocol.js';
+export { setWorkerEntry, workerEntry } from './engine/worker-entry.js';
+export type { CallHandlers } from './engine/sync-call.js';
+export type { AppCode, AppStores, ComponentPlan } from './engine/worker-protocol.js';
 export { loadApp, POD_RUNTIME_CONFIG, type LoadAppOptions, type LoadedApp } from './app/load-app.js';
-export { serveApp, DEFAULT_REQUEST_TIMEOUT_MS, type ServeOptions, type ServedApp } from './app/serve-app.js';
+export {
+  serveApp,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type ServeOptions,
+  type ServeSettings,
+  type ServedApp,
+} from './app/serve-app.js';
 export { resolveComponentFiles, type ResolvedFile } from './files/resolve-files.js';
 export {
   parseReference,

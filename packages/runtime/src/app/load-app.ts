@@ -25,12 +25,26 @@ import type { AppManifest, ComponentSpec } from '../manifest/types.js';
 export const POD_RUNTIME_CONFIG = '/runtime-config.toml';
 
 export interface LoadAppOptions {
-  /** A manifest file, a directory holding spin.toml, or a registry reference to a Spin OCI artifact. */
+  /**
+   * A manifest file, a directory holding spin.toml, or a registry reference to a Spin OCI artifact. Not
+   * read when `manifest` is given (errors then name the manifest's own `file`, e.g. the origin given to
+   * `lockedAppFromLayers`).
+   */
   readonly from: string;
-  /** State directory for default stores and the component cache. */
+  /**
+   * The app's manifest, already resolved (e.g. by `lockedAppFromLayers` from layers the shim read out of
+   * containerd's content store); nothing is read from `from` then.
+   */
+  readonly manifest?: AppManifest;
+  /** State directory for default stores (and the component cache, unless `cacheDir` says otherwise). */
   readonly stateDir: string;
-  /** `--runtime-config-file`; when absent, /runtime-config.toml is used if it exists. */
-  readonly runtimeConfigFile?: string;
+  /** Transpiled components and pulled artifacts (default `<stateDir>/cache`); apps may share one. */
+  readonly cacheDir?: string;
+  /**
+   * `--runtime-config-file`; when absent, /runtime-config.toml is used if it exists; `null`: no runtime
+   * config file at all, not even that one (the shim resolves a pod's own inside its root filesystem).
+   */
+  readonly runtimeConfigFile?: string | null;
   /** Only these components (and their routes) are served (`--component-id`, `SPIN_COMPONENTS_TO_RETAIN`). */
   readonly componentIds?: readonly string[];
   /** Environment variables for every component (`--env`), over the ones the manifest sets. */
@@ -50,18 +64,12 @@ export interface LoadedApp {
 }
 
 export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
-  const cacheDir = join(options.stateDir, 'cache');
-  // A registry reference (`ghcr.io/org/app:1.0`) is pulled into the content-addressed cache first.
-  const manifest = isOciReference(options.from)
-    ? await (
-        await import('../oci/pull-app.js')
-      ).pullApp(options.from, {
-        cacheDir,
-        ...(options.env ? { env: options.env } : {}),
-      })
-    : await loadManifest(options.from);
+  const cacheDir = options.cacheDir ?? join(options.stateDir, 'cache');
+  const manifest = options.manifest ?? (await readManifest(options.from, cacheDir, options.env));
   const runtimeConfigFile =
-    options.runtimeConfigFile ?? (existsSync(POD_RUNTIME_CONFIG) ? POD_RUNTIME_CONFIG : undefined);
+    options.runtimeConfigFile === null
+      ? undefined
+      : (options.runtimeConfigFile ?? (existsSync(POD_RUNTIME_CONFIG) ? POD_RUNTIME_CONFIG : undefined));
   const runtimeConfig = runtimeConfigFile
     ? await loadRuntimeConfig(resolve(runtimeConfigFile), options.stateDir)
     : defaultRuntimeConfig(options.stateDir);
@@ -126,6 +134,17 @@ export async function loadApp(options: LoadAppOptions): Promise<LoadedApp> {
     );
   }
   return { manifest, runtimeConfig, variables, components, router };
+}
+
+/** A registry reference (`ghcr.io/org/app:1.0`) is pulled into the content-addressed cache first. */
+async function readManifest(
+  from: string,
+  cacheDir: string,
+  env: NodeJS.ProcessEnv | undefined,
+): Promise<AppManifest> {
+  if (!isOciReference(from)) return loadManifest(from);
+  const { pullApp } = await import('../oci/pull-app.js');
+  return pullApp(from, { cacheDir, ...(env ? { env } : {}) });
 }
 
 function retainedComponents(manifest: AppManifest, ids: readonly string[] | undefined): Set<string> {

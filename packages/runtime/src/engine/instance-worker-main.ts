@@ -1,36 +1,24 @@
 /**
- * A worker thread that runs guests. It loads each component's glue once, then serves one request at a time:
- * a fresh instance per request, its response streamed back to the main thread as it is produced. A guest
- * that loops forever blocks only this thread (main terminates it at the request's deadline); one that traps
- * fails only its request.
+ * A worker thread that runs guests, for any number of apps. It loads an app the first time it is asked to
+ * run it (the core modules arrive compiled; loading imports the glue and instantiates once), then serves
+ * one request at a time: a fresh instance per request, its response streamed back to the main thread as
+ * it is produced. A guest that loops forever blocks only this thread (main terminates it at the request's
+ * deadline, and its replacement loads apps again as requests come); one that traps fails only its request.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { InstanceFactory, type ComponentInstance } from '../component/component-instance.js';
-import { createHostImports } from '../host/host-imports.js';
 import { IncomingRequest, ResponseOutparam, type ResponseTarget } from '../host/wasi-http.js';
 import { onBeforeBlocking } from '../host/wasi-poll.js';
-import { parseAllowedHost } from '../outbound/allowed-hosts.js';
-import type { KeyValueStore } from '../stores/key-value-store.js';
-import { remoteKeyValueStore } from '../stores/remote-key-value.js';
-import { SqliteDatabase } from '../stores/sqlite-database.js';
-import { sqliteKeyValueStore } from '../stores/sqlite-key-value.js';
-import { outboundClient } from './outbound-client.js';
 import { SyncCaller } from './sync-call.js';
+import { loadWorkerApp, type WorkerApp } from './worker-app.js';
 import {
   BODY_READ_CALL,
-  type ComponentPlan,
   type LoadApp,
+  type MainMessage,
+  type PreloadApp,
   type RunRequest,
   type WorkerEvent,
   type WorkerInit,
 } from './worker-protocol.js';
-
-interface LoadedComponent {
-  readonly factory: InstanceFactory;
-  readonly imports: object;
-  /** An instance made ahead of the next request, off its critical path; used once, then replaced. */
-  spare?: ComponentInstance;
-}
 
 const port = parentPort;
 if (!port) throw new Error('instance-worker-main.js runs only as a worker thread');
@@ -61,23 +49,37 @@ const post = (event: WorkerEvent, transfer: ArrayBuffer[] = []) => {
 
 const init = workerData as WorkerInit;
 const caller = new SyncCaller(init.callPort, init.callSignal, flush);
-// The app arrives in the first message; the worker boots while main is still compiling it.
-const { app } = await new Promise<LoadApp>((resolve) => port.once('message', resolve));
 onBeforeBlocking(flush);
-const keyValueStores = new Map<string, KeyValueStore>();
-const databases = new Map<string, SqliteDatabase>();
-const components = new Map<string, LoadedComponent>();
-for (const plan of app.components) components.set(plan.id, await load(plan));
-port.on('message', (message: RunRequest) => {
-  run(message);
-  flush();
-  // The response has left; prepare the next instance before the next request arrives.
-  const component = components.get(message.componentId);
-  if (component && !component.spare) {
-    try {
-      component.spare = component.factory.instantiate(component.imports);
-    } catch {
-      // The request that needs it will instantiate again and report the failure.
+
+/** The apps this worker has been asked to load, by key. */
+type AppState =
+  | { readonly state: 'loading'; readonly settled: Promise<void> }
+  | { readonly state: 'loaded'; readonly app: WorkerApp }
+  /** Every request for it fails with this. */
+  | { readonly state: 'failed'; readonly error: string };
+const apps = new Map<string, AppState>();
+
+port.on('message', (message: MainMessage) => {
+  switch (message.kind) {
+    case 'load':
+      load(message);
+      break;
+    case 'unload': {
+      const entry = apps.get(message.appKey);
+      apps.delete(message.appKey);
+      if (entry?.state === 'loaded') entry.app.close();
+      break;
+    }
+    case 'run':
+    case 'preload': {
+      // Usually loaded already; the first request for an app waits for its loading to settle.
+      const entry = apps.get(message.appKey);
+      if (entry?.state === 'loading')
+        void entry.settled.then(() => {
+          handle(message);
+        });
+      else handle(message);
+      break;
     }
   }
 });
@@ -85,59 +87,56 @@ port.on('message', (message: RunRequest) => {
 flush();
 port.postMessage({ kind: 'ready' } satisfies WorkerEvent);
 
-async function load(plan: ComponentPlan): Promise<LoadedComponent> {
-  const variables = new Map(plan.variables);
-  const log = (stream: 'stdout' | 'stderr') => (line: string) => {
-    post({ kind: 'log', stream, line });
+function load({ appKey, app }: LoadApp): void {
+  const log = (stream: 'stdout' | 'stderr', line: string) => {
+    post({ kind: 'log', appKey, stream, line });
   };
-  const imports = createHostImports({
-    componentId: plan.id,
-    environment: new Map(plan.environment),
-    stdout: log('stdout'),
-    stderr: log('stderr'),
-    variables: { get: (name) => variables.get(name), all: () => [...variables] },
-    keyValue: {
-      open: (label) => (plan.keyValueStores.includes(label) ? keyValueStore(label) : 'access-denied'),
-    },
-    files: plan.files,
-    sqlite: { open: (label) => (plan.sqliteDatabases.includes(label) ? database(label) : 'access-denied') },
-    outbound: {
-      allowedHosts: plan.allowedOutboundHosts.flatMap((entry) => parseAllowedHost(entry)),
-      client: outboundClient(caller, plan.id),
-    },
-  });
-  const factory = await InstanceFactory.load(plan);
-  // The first instance now: V8 compiles the glue and the import wrappers here instead of in the first
-  // request. Instantiating runs no guest code that a request would not run anyway.
-  return { factory, imports, spare: factory.instantiate(imports) };
+  const entry: AppState = {
+    state: 'loading',
+    settled: loadWorkerApp(app, caller.scoped(appKey), log).then(
+      (loaded) => {
+        // Unloaded while loading: nothing will run it.
+        if (apps.get(appKey) === entry) apps.set(appKey, { state: 'loaded', app: loaded });
+        else loaded.close();
+      },
+      (error: unknown) => {
+        if (apps.get(appKey) === entry)
+          apps.set(appKey, { state: 'failed', error: `loading the app failed: ${describe(error)}` });
+      },
+    ),
+  };
+  apps.set(appKey, entry);
 }
 
-/** A store opened once per worker: `spin` stores here, shared ones through the main thread. */
-function keyValueStore(label: string): KeyValueStore | 'no-such-store' {
-  let store = keyValueStores.get(label);
-  if (!store) {
-    const config = app.stores.keyValueStores.get(label);
-    if (!config) return 'no-such-store';
-    store =
-      config.type === 'spin' ? sqliteKeyValueStore(config.path, label) : remoteKeyValueStore(caller, label);
-    keyValueStores.set(label, store);
+function handle(message: RunRequest | PreloadApp): void {
+  const entry = apps.get(message.appKey);
+  if (message.kind === 'preload' || entry?.state !== 'loaded') {
+    const error =
+      entry === undefined
+        ? `app ${message.appKey} is not loaded in this worker`
+        : entry.state === 'failed'
+          ? entry.error
+          : undefined;
+    post({ kind: 'done', requestId: message.requestId, responded: false, ...(error ? { error } : {}) });
+    flush();
+    return;
   }
-  return store;
-}
-
-function database(label: string): SqliteDatabase | 'no-such-database' {
-  let db = databases.get(label);
-  if (!db) {
-    const config = app.stores.sqliteDatabases.get(label);
-    if (!config) return 'no-such-database';
-    db = new SqliteDatabase(config.path);
-    databases.set(label, db);
+  const app = entry.app;
+  run(app, message);
+  flush();
+  // The response has left; prepare the next instance before the next request arrives.
+  const component = app.components.get(message.componentId);
+  if (component && !component.spare) {
+    try {
+      component.spare = component.factory.instantiate(component.imports);
+    } catch {
+      // The request that needs it will instantiate again and report the failure.
+    }
   }
-  return db;
 }
 
-function run({ requestId, componentId, request }: RunRequest): void {
-  const component = components.get(componentId);
+function run(app: WorkerApp, { requestId, componentId, request }: RunRequest): void {
+  const component = app.components.get(componentId);
   const target: ResponseTarget = {
     start: (status, headers) => {
       post({ kind: 'start', requestId, status, headers });
@@ -156,7 +155,7 @@ function run({ requestId, componentId, request }: RunRequest): void {
   const outparam = new ResponseOutparam(target);
   let error: string | undefined;
   if (!component) {
-    error = `no component ${componentId} in this worker`;
+    error = `the app has no component ${componentId}`;
   } else {
     const instance = (() => {
       try {

@@ -1,6 +1,6 @@
 /** The worker's outbound HTTP client: each operation is a blocking call to the main thread, which does the I/O. */
 import type { OutboundClient, OutboundRequestData, OutboundResult } from '../host/wasi-outgoing-http.js';
-import type { SyncCaller } from './sync-call.js';
+import type { HostCaller } from './sync-call.js';
 
 export const OUTBOUND_CALLS = {
   start: 'http.start',
@@ -8,7 +8,7 @@ export const OUTBOUND_CALLS = {
   take: 'http.take',
 } as const;
 
-export function outboundClient(caller: SyncCaller, componentId: string): OutboundClient {
+export function outboundClient(caller: HostCaller, componentId: string): OutboundClient {
   return {
     start: (request: OutboundRequestData) =>
       caller.call(OUTBOUND_CALLS.start, { componentId, request }) as number,

@@ -15,7 +15,13 @@ export class CallErr extends Error {
   }
 }
 
-type CallMessage = { readonly id: number; readonly op: string; readonly args: unknown };
+/** `scope` names whose handlers answer the call (an app's, in a pool shared by many apps). */
+type CallMessage = {
+  readonly id: number;
+  readonly op: string;
+  readonly args: unknown;
+  readonly scope?: string;
+};
 type ReplyMessage =
   | { readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly id: number; readonly ok: false; readonly payload?: unknown; readonly message?: string };
@@ -23,8 +29,13 @@ type ReplyMessage =
 const WAITING = 0;
 const ANSWERED = 1;
 
+/** What host code in a worker calls main through. */
+export interface HostCaller {
+  call(op: string, args: unknown, transfer?: Transferable[]): unknown;
+}
+
 /** The worker's end: `call()` blocks the thread until main answers. */
-export class SyncCaller {
+export class SyncCaller implements HostCaller {
   private nextId = 1;
   private readonly signal: Int32Array;
 
@@ -37,11 +48,12 @@ export class SyncCaller {
     this.signal = new Int32Array(signalBuffer);
   }
 
-  call(op: string, args: unknown, transfer: Transferable[] = []): unknown {
+  call(op: string, args: unknown, transfer: Transferable[] = [], scope?: string): unknown {
     const id = this.nextId++;
     this.beforeBlocking();
     Atomics.store(this.signal, 0, WAITING);
-    this.port.postMessage({ id, op, args } satisfies CallMessage, transfer as never);
+    const message: CallMessage = scope === undefined ? { id, op, args } : { id, op, args, scope };
+    this.port.postMessage(message, transfer as never);
     for (;;) {
       Atomics.wait(this.signal, 0, WAITING);
       const received = receiveMessageOnPort(this.port);
@@ -57,19 +69,23 @@ export class SyncCaller {
       throw new Error(reply.message ?? `host call ${op} failed`);
     }
   }
+
+  /** A caller whose calls main answers with `scope`'s handlers (one app's, in a shared pool). */
+  scoped(scope: string): HostCaller {
+    return { call: (op, args, transfer) => this.call(op, args, transfer, scope) };
+  }
 }
 
-export type CallHandlers = Readonly<Record<string, (args: never) => unknown>>;
+export type CallHandler = (args: never) => unknown;
+export type CallHandlers = Readonly<Record<string, CallHandler>>;
+/** Finds the handler of a call by its operation and the caller's scope (undefined: unscoped). */
+export type CallRouter = (op: string, scope: string | undefined) => CallHandler | undefined;
 
 /**
  * Main's end: answers each call with its handler's (awaited) result. A handler that throws `CallErr` makes
  * the guest see `err(payload)`; any other error traps the guest with its message.
  */
-export function serveSyncCalls(
-  port: MessagePort,
-  signalBuffer: SharedArrayBuffer,
-  handlers: CallHandlers,
-): void {
+export function serveSyncCalls(port: MessagePort, signalBuffer: SharedArrayBuffer, route: CallRouter): void {
   const signal = new Int32Array(signalBuffer);
   const answer = (reply: ReplyMessage, transfer: Transferable[] = []) => {
     port.postMessage(reply, transfer as never);
@@ -77,9 +93,10 @@ export function serveSyncCalls(
     Atomics.notify(signal, 0);
   };
   port.on('message', (message: CallMessage) => {
-    const handler = handlers[message.op] as ((args: unknown) => unknown) | undefined;
+    const handler = route(message.op, message.scope) as ((args: unknown) => unknown) | undefined;
     if (!handler) {
-      answer({ id: message.id, ok: false, message: `unknown host call ${message.op}` });
+      const of = message.scope === undefined ? '' : ` for app ${message.scope}`;
+      answer({ id: message.id, ok: false, message: `no host call ${message.op}${of} (is the app closed?)` });
       return;
     }
     Promise.resolve()

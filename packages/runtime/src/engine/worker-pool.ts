@@ -1,17 +1,24 @@
 /**
- * Runs requests on worker threads, one request per worker at a time. Guests run synchronously, so a worker
- * is the unit of isolation: a guest that loops forever or blows the worker up is stopped by terminating
- * its worker (at the request deadline, or when it dies), the request gets a 500 and a new worker takes the
- * slot; every other request carries on. When every worker is blocked waiting on outbound I/O (a guest
- * calling its own app, say) and requests queue, extra workers start so that chained calls cannot deadlock.
+ * Runs requests of many apps on one set of worker threads, one request per worker at a time. Guests run
+ * synchronously, so a worker is the unit of isolation: a guest that loops forever or blows the worker up
+ * is stopped by terminating its worker (at the request deadline, or when it dies), the request gets a 500
+ * and a new worker takes the slot; every other request, of that app or another, carries on. A worker
+ * loads an app the first time it gets a request for it, and drops it when the app is closed. When every
+ * worker is blocked waiting on host I/O (a guest calling its own app, say) and requests queue, extra
+ * workers start so that chained calls cannot deadlock.
+ *
+ * Sharing is what keeps apps cheap: a worker thread costs ~11 MB before it runs anything, so a pool per
+ * app made every tiny app cost ~15 MB; in a shared pool an app costs what its instances and glue cost.
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
+import { RuntimeError } from '../errors.js';
 import type { IncomingRequestInit, ResponseTarget } from '../host/wasi-http.js';
-import { serveSyncCalls, type CallHandlers } from './sync-call.js';
+import { serveSyncCalls, type CallHandler, type CallHandlers, type CallRouter } from './sync-call.js';
+import { workerEntry } from './worker-entry.js';
 import {
   BODY_READ_CALL,
   type AppCode,
-  type RunRequest,
+  type MainMessage,
   type WorkerEvent,
   type WorkerInit,
 } from './worker-protocol.js';
@@ -36,32 +43,76 @@ export interface RequestExecutor {
 }
 
 export interface WorkerPoolOptions {
-  /** Workers started up front. */
+  /** Workers started up front, and kept: a lost one is replaced. */
   readonly size: number;
-  /** At most this many workers, counting the extra ones started while all are blocked on I/O. */
+  /** At most this many workers, counting the extra ones started while all are blocked on I/O (default 4 × size). */
   readonly maxSize?: number;
   /** A request still running after this long is stopped with its worker. */
   readonly requestTimeoutMs: number;
-  /** Host calls the workers make that need the main thread; built per worker. */
-  readonly hostCalls: () => { handlers: CallHandlers; dispose: () => void };
+  /** Where the pool reports its own trouble (a worker that could not start); stderr by default. */
+  readonly log?: (line: string) => void;
+}
+
+/** The main thread's handlers for one app's host calls from one worker. */
+export interface HostCallScope {
+  readonly handlers: CallHandlers;
+  /** The worker or the app is gone: abandon what it started (pending outbound requests). */
+  dispose(): void;
+}
+
+/** What the pool needs from an app's host, besides its code. */
+export interface AppHost {
+  /** Made for each worker that loads the app, the first time it does. */
+  readonly calls: () => HostCallScope;
+  /** Where the app's guest output goes (lines, already prefixed with the component id). */
   readonly log: (stream: 'stdout' | 'stderr', line: string) => void;
+}
+
+/** One app in a pool: runs its requests, and leaves every worker on `close()`. */
+export interface PooledApp extends RequestExecutor {
+  /** The pool's name for the app, carried by every message about it. */
+  readonly key: string;
+  /**
+   * Loads the app in one worker now, so that an app that cannot load fails here rather than on its first
+   * request, and that request does not wait for the loading.
+   */
+  preload(): Promise<void>;
+  /**
+   * Fails the app's queued requests, stops the workers running its requests (they are replaced), and has
+   * every other worker drop the app's instances, memories, glue references and stores. Other apps and
+   * the pool are untouched.
+   */
+  close(): Promise<void>;
+}
+
+interface AppEntry {
+  readonly key: string;
+  readonly code: AppCode;
+  readonly host: AppHost;
+  closed: boolean;
 }
 
 interface Job {
   readonly requestId: number;
-  readonly componentId: string;
-  readonly request: IncomingRequestInit;
-  readonly target: ResponseTarget;
-  readonly body: AsyncIterator<Uint8Array> | undefined;
+  readonly app: AppEntry;
+  /** The request to run; absent for a preload, which only loads the app. */
+  readonly request:
+    | {
+        readonly componentId: string;
+        readonly init: IncomingRequestInit;
+        readonly target: ResponseTarget;
+        readonly body: AsyncIterator<Uint8Array> | undefined;
+      }
+    | undefined;
   readonly resolve: (outcome: RunOutcome) => void;
   started: boolean;
 }
 
 interface Slot {
   readonly worker: Worker;
-  /** Settles when the worker has loaded the app (or failed to). */
-  readonly loaded: Promise<void>;
-  readonly dispose: () => void;
+  /** The apps this worker was sent, with the handlers of their host calls from it. */
+  readonly apps: Map<string, HostCallScope>;
+  readonly closePort: () => void;
   ready: boolean;
   job: Job | undefined;
   timer: NodeJS.Timeout | undefined;
@@ -70,54 +121,44 @@ interface Slot {
   gone: boolean;
 }
 
-export class WorkerPool implements RequestExecutor {
+export class WorkerPool {
   private readonly slots = new Set<Slot>();
   private readonly queue: Job[] = [];
+  private readonly apps = new Map<string, AppEntry>();
   private nextRequestId = 1;
+  private nextAppKey = 1;
   private closing = false;
-  private app: AppCode | undefined;
-  private readonly workerUrl = workerEntry();
 
   constructor(private readonly options: WorkerPoolOptions) {}
 
-  /**
-   * Starts the worker threads without an app, so they boot while the app is still being loaded and
-   * compiled; `start` hands them the app.
-   */
+  /** Starts the worker threads, so they boot while apps are still being loaded and compiled. */
   boot(): void {
+    if (this.closing) return;
     while (this.slots.size < Math.max(1, this.options.size)) this.spawn();
   }
 
-  /** Gives every worker the app and waits until each has loaded every component. */
-  async start(app: AppCode): Promise<void> {
-    this.app = app;
+  /** Adds an app; workers load it when they first run one of its requests (or on `preload()`). */
+  addApp(code: AppCode, host: AppHost): PooledApp {
+    if (this.closing)
+      throw new RuntimeError('PoolClosed', 'the worker pool is closed; it takes no more apps');
+    const app: AppEntry = { key: `app-${String(this.nextAppKey++)}`, code, host, closed: false };
+    this.apps.set(app.key, app);
     this.boot();
-    for (const slot of this.slots) slot.worker.postMessage({ kind: 'load', app });
-    await Promise.all([...this.slots].map((slot) => slot.loaded));
-  }
-
-  run(
-    componentId: string,
-    request: IncomingRequestInit,
-    target: ResponseTarget,
-    body?: AsyncIterator<Uint8Array>,
-  ): Promise<RunOutcome> {
-    return new Promise((resolve) => {
-      this.queue.push({
-        requestId: this.nextRequestId++,
-        componentId,
-        request,
-        target,
-        body,
-        resolve,
-        started: false,
-      });
-      this.pump();
-    });
+    return {
+      key: app.key,
+      run: (componentId, init, target, body) => this.enqueue(app, { componentId, init, target, body }),
+      preload: async () => {
+        const outcome = await this.enqueue(app, undefined);
+        if (outcome.error !== undefined) throw new RuntimeError('AppLoadFailed', outcome.error);
+      },
+      close: () => this.removeApp(app),
+    };
   }
 
   async close(): Promise<void> {
     this.closing = true;
+    for (const app of this.apps.values()) app.closed = true;
+    this.apps.clear();
     for (const job of this.queue.splice(0))
       job.resolve({ responded: false, error: 'the server is shutting down' });
     await Promise.all([...this.slots].map((slot) => this.retire(slot, 'the server is shutting down')));
@@ -128,25 +169,57 @@ export class WorkerPool implements RequestExecutor {
     return this.slots.size;
   }
 
-  private spawn(): Slot {
+  /** Apps in the pool, for tests and metrics. */
+  get appCount(): number {
+    return this.apps.size;
+  }
+
+  private enqueue(app: AppEntry, request: Job['request']): Promise<RunOutcome> {
+    if (app.closed) return Promise.resolve({ responded: false, error: 'the app is closed' });
+    // Workers lost while booting were not replaced (see `lost`); this is where they are.
+    this.boot();
+    return new Promise((resolve) => {
+      this.queue.push({ requestId: this.nextRequestId++, app, request, resolve, started: false });
+      this.pump();
+    });
+  }
+
+  private async removeApp(app: AppEntry): Promise<void> {
+    if (app.closed) return;
+    app.closed = true;
+    this.apps.delete(app.key);
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const job = this.queue[i];
+      if (job?.app !== app) continue;
+      this.queue.splice(i, 1);
+      job.resolve({ responded: false, error: 'the app is shutting down' });
+    }
+    const stopping: Promise<void>[] = [];
+    for (const slot of [...this.slots]) {
+      // A guest of the app may never return: its worker goes (and is replaced), as a closing pool's would.
+      if (slot.job?.app === app) {
+        stopping.push(this.fail(slot, 'the app was closed while the request ran'));
+        continue;
+      }
+      const calls = slot.apps.get(app.key);
+      if (!calls) continue;
+      slot.apps.delete(app.key);
+      calls.dispose();
+      slot.worker.postMessage({ kind: 'unload', appKey: app.key } satisfies MainMessage);
+    }
+    await Promise.all(stopping);
+  }
+
+  private spawn(): void {
     const channel = new MessageChannel();
     const callSignal = new SharedArrayBuffer(4);
     const init: WorkerInit = { callPort: channel.port2, callSignal };
-    const worker = new Worker(this.workerUrl, { workerData: init, transferList: [channel.port2] });
-    // A worker that replaces a lost one gets the app at once.
-    if (this.app) worker.postMessage({ kind: 'load', app: this.app });
-    const calls = this.options.hostCalls();
-    let settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
-    const loaded = new Promise<void>((resolve, reject) => {
-      settle = { resolve, reject };
-    });
-    // Nobody may be waiting (a replacement worker): failures are reported through `lost` as well.
-    loaded.catch(() => undefined);
+    const entry = workerEntry();
+    const worker = new Worker(entry, { workerData: init, transferList: [channel.port2] });
     const slot: Slot = {
       worker,
-      loaded,
-      dispose: () => {
-        calls.dispose();
+      apps: new Map(),
+      closePort: () => {
         channel.port1.close();
       },
       ready: false,
@@ -156,56 +229,74 @@ export class WorkerPool implements RequestExecutor {
       gone: false,
     };
     this.slots.add(slot);
-    const readBody = async (_args: never) => {
-      const next = await slot.job?.body?.next();
-      return next && !next.done ? next.value : undefined;
-    };
-    const tracked = Object.fromEntries(
-      Object.entries({ ...calls.handlers, [BODY_READ_CALL]: readBody }).map(([op, handler]) => [
-        op,
-        async (args: never) => {
-          slot.blocked++;
-          this.pump();
-          try {
-            return await handler(args);
-          } finally {
-            slot.blocked--;
-          }
-        },
-      ]),
-    );
-    serveSyncCalls(channel.port1, callSignal, tracked);
+    serveSyncCalls(channel.port1, callSignal, this.callRouter(slot));
 
     worker.on('message', (event: WorkerEvent) => {
       if (event.kind === 'ready') {
         slot.ready = true;
-        settle?.resolve();
         this.pump();
       } else {
         this.onEvent(slot, event);
       }
     });
     worker.on('error', (error: Error) => {
-      if (!slot.ready) settle?.reject(error);
-      this.lost(slot, `the worker running it failed: ${error.message}`);
+      this.lost(
+        slot,
+        slot.ready
+          ? `the worker running it failed: ${error.message}`
+          : `a worker failed while booting (${entry.href}): ${error.message}`,
+      );
     });
     worker.on('exit', (code) => {
-      if (!slot.ready)
-        settle?.reject(new Error(`a worker exited with code ${String(code)} while loading the app`));
-      this.lost(slot, `the worker running it exited with code ${String(code)}`);
+      this.lost(
+        slot,
+        slot.ready
+          ? `the worker running it exited with code ${String(code)}`
+          : `a worker exited with code ${String(code)} while booting (${entry.href})`,
+      );
     });
-    return slot;
+  }
+
+  /**
+   * Host calls from a worker: unscoped ones are the pool's own (the request body), scoped ones go to the
+   * handlers of the app named by the scope. Every call counts as the worker being blocked on I/O.
+   */
+  private callRouter(slot: Slot): CallRouter {
+    const readBody = async () => {
+      const next = await slot.job?.request?.body?.next();
+      return next && !next.done ? next.value : undefined;
+    };
+    const own: CallHandlers = { [BODY_READ_CALL]: readBody };
+    return (op, scope) => {
+      const handlers = scope === undefined ? own : slot.apps.get(scope)?.handlers;
+      // Own properties only: an op named like an Object.prototype member finds nothing.
+      const handler: CallHandler | undefined =
+        handlers && Object.hasOwn(handlers, op) ? handlers[op] : undefined;
+      if (!handler) return undefined;
+      return async (args: never) => {
+        slot.blocked++;
+        this.pump();
+        try {
+          return await handler(args);
+        } finally {
+          slot.blocked--;
+        }
+      };
+    };
   }
 
   private pump(): void {
     while (this.queue.length > 0) {
-      const slot = [...this.slots].find((s) => s.ready && !s.job && !s.gone);
-      if (!slot) {
+      const idle = [...this.slots].filter((s) => s.ready && !s.job && !s.gone);
+      const job = this.queue[0];
+      if (!job || idle.length === 0) {
         this.growIfAllBlocked();
         return;
       }
-      const job = this.queue.shift();
-      if (!job) return;
+      // A worker that has the app already saves loading it (time, and memory in every other worker).
+      const slot = idle.find((s) => s.apps.has(job.app.key)) ?? idle[0];
+      if (!slot) return;
+      this.queue.shift();
       this.assign(slot, job);
     }
   }
@@ -218,12 +309,20 @@ export class WorkerPool implements RequestExecutor {
         `it ran longer than the request timeout (${String(this.options.requestTimeoutMs)} ms)`,
       );
     }, this.options.requestTimeoutMs);
-    const message: RunRequest = {
-      kind: 'run',
-      requestId: job.requestId,
-      componentId: job.componentId,
-      request: job.request,
-    };
+    const appKey = job.app.key;
+    if (!slot.apps.has(appKey)) {
+      slot.apps.set(appKey, job.app.host.calls());
+      slot.worker.postMessage({ kind: 'load', appKey, app: job.app.code } satisfies MainMessage);
+    }
+    const message: MainMessage = job.request
+      ? {
+          kind: 'run',
+          requestId: job.requestId,
+          appKey,
+          componentId: job.request.componentId,
+          request: job.request.init,
+        }
+      : { kind: 'preload', requestId: job.requestId, appKey };
     slot.worker.postMessage(message);
   }
 
@@ -232,11 +331,8 @@ export class WorkerPool implements RequestExecutor {
     const max = this.options.maxSize ?? this.options.size * 4;
     const starting = live.some((s) => !s.ready);
     if (starting || live.length >= max) return;
-    if (live.every((s) => s.job && s.blocked > 0)) {
-      this.spawn().loaded.catch((error: unknown) => {
-        this.options.log('stderr', `could not start an extra worker: ${String(error)}`);
-      });
-    }
+    // A worker that fails to boot is reported by `lost`.
+    if (live.every((s) => s.job && s.blocked > 0)) this.spawn();
   }
 
   private onEvent(slot: Slot, event: Exclude<WorkerEvent, { kind: 'ready' }>): void {
@@ -245,25 +341,27 @@ export class WorkerPool implements RequestExecutor {
       return;
     }
     if (event.kind === 'log') {
-      this.options.log(event.stream, event.line);
+      // Output of an app closed meanwhile has nowhere to go.
+      this.apps.get(event.appKey)?.host.log(event.stream, event.line);
       return;
     }
     const job = slot.job;
-    if (!job || job.requestId !== event.requestId) return;
+    if (job?.requestId !== event.requestId) return;
+    const target = job.request?.target;
     switch (event.kind) {
       case 'start':
         job.started = true;
-        job.target.start(event.status, event.headers);
+        target?.start(event.status, event.headers);
         break;
       case 'chunk':
-        job.target.write(event.bytes);
+        target?.write(event.bytes);
         break;
       case 'end':
-        job.target.end();
+        target?.end();
         break;
       case 'fail':
         job.started = true;
-        job.target.fail(event.error);
+        target?.fail(event.error);
         break;
       case 'done':
         this.finish(slot, {
@@ -304,25 +402,28 @@ export class WorkerPool implements RequestExecutor {
     slot.gone = true;
     this.slots.delete(slot);
     clearTimeout(slot.timer);
-    slot.dispose();
+    for (const calls of slot.apps.values()) calls.dispose();
+    slot.apps.clear();
+    slot.closePort();
     const job = slot.job;
     slot.job = undefined;
     job?.resolve({ responded: job.started, error: reason });
     if (this.closing) return;
-    const live = [...this.slots].length;
-    if (live < this.options.size) {
-      this.spawn().loaded.catch((error: unknown) => {
-        this.options.log('stderr', `could not replace a worker: ${String(error)}`);
-      });
+    if (!slot.ready) {
+      // A worker that cannot even boot would fail again at once: no replacement now (the next request
+      // starts one), and queued requests fail when no worker is left to take them.
+      if (this.slots.size === 0) {
+        for (const queued of this.queue.splice(0)) queued.resolve({ responded: false, error: reason });
+      }
+      this.report(reason);
+      return;
     }
+    if (this.slots.size < this.options.size) this.spawn();
     this.pump();
   }
-}
 
-/** The worker's entry module; tests run the TypeScript sources, so they use the built file next door. */
-function workerEntry(): URL {
-  const url = new URL('./instance-worker.js', import.meta.url);
-  return url.pathname.includes('/src/engine/') && import.meta.url.endsWith('.ts')
-    ? new URL(url.href.replace('/src/engine/', '/dist/engine/'))
-    : url;
+  private report(line: string): void {
+    if (this.options.log) this.options.log(line);
+    else process.stderr.write(`${line}\n`);
+  }
 }

@@ -1,4 +1,8 @@
-/** The messages between the main thread and the worker threads that run guests. */
+/**
+ * The messages between the main thread and the worker threads that run guests. One pool of workers serves
+ * many apps: every message about an app carries the key the pool gave it, and a worker loads an app the
+ * first time it is asked to run it.
+ */
 import type { MessagePort } from 'node:worker_threads';
 import type { ComponentCode } from '../component/component-instance.js';
 import type { KeyValueStoreConfig, SqliteDatabaseConfig } from '../config/runtime-config.js';
@@ -23,15 +27,23 @@ export interface AppStores {
   readonly sqliteDatabases: ReadonlyMap<string, SqliteDatabaseConfig>;
 }
 
-/** What the workers load: sent once the app is compiled (workers boot before that). */
+/** What a worker loads to run an app: its compiled components and its stores. */
 export interface AppCode {
   readonly components: readonly ComponentPlan[];
   readonly stores: AppStores;
 }
 
+/** Sent before the first request for an app that this worker has not loaded. */
 export interface LoadApp {
   readonly kind: 'load';
+  readonly appKey: string;
   readonly app: AppCode;
+}
+
+/** The app is gone: the worker drops its instances, glue references, memories and stores. */
+export interface UnloadApp {
+  readonly kind: 'unload';
+  readonly appKey: string;
 }
 
 export interface WorkerInit {
@@ -43,9 +55,19 @@ export interface WorkerInit {
 export interface RunRequest {
   readonly kind: 'run';
   readonly requestId: number;
+  readonly appKey: string;
   readonly componentId: string;
   readonly request: IncomingRequestInit;
 }
+
+/** Answered with `done` once the app is loaded (its `error` says why it could not be). */
+export interface PreloadApp {
+  readonly kind: 'preload';
+  readonly requestId: number;
+  readonly appKey: string;
+}
+
+export type MainMessage = LoadApp | UnloadApp | RunRequest | PreloadApp;
 
 export type WorkerEvent =
   | { readonly kind: 'ready' }
@@ -64,7 +86,12 @@ export type WorkerEvent =
       readonly responded: boolean;
       readonly error?: string;
     }
-  | { readonly kind: 'log'; readonly stream: 'stdout' | 'stderr'; readonly line: string }
+  | {
+      readonly kind: 'log';
+      readonly appKey: string;
+      readonly stream: 'stdout' | 'stderr';
+      readonly line: string;
+    }
   /** Events sent together: a request's whole response is usually one message. */
   | { readonly kind: 'batch'; readonly events: readonly WorkerEvent[] };
 

@@ -5,7 +5,7 @@
  * and the server keeps serving.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { RequestExecutor } from '../engine/worker-pool.js';
 import type { OutboundResult } from '../host/wasi-outgoing-http.js';
 import type { ErrorCode, IncomingRequestInit, ResponseTarget } from '../host/wasi-http.js';
@@ -24,6 +24,13 @@ export interface HttpTriggerOptions {
   readonly onGuestError?: (componentId: string, error: unknown) => void;
 }
 
+/**
+ * Where the trigger listens: an address, or a server that is already listening (the shim gets one made
+ * inside the pod's network namespace by another process); its listening socket is taken over, and closed
+ * with the trigger.
+ */
+export type ListenTarget = { readonly host: string; readonly port: number } | { readonly server: NetServer };
+
 export interface RunningHttpTrigger {
   readonly server: Server;
   readonly url: string;
@@ -34,8 +41,7 @@ const WELL_KNOWN = '/.well-known/spin/';
 
 export async function startHttpTrigger(
   options: HttpTriggerOptions,
-  host: string,
-  port: number,
+  listen: ListenTarget,
 ): Promise<RunningHttpTrigger> {
   const server = createServer((req, res) => {
     handle(options, req, res).catch((error: unknown) => {
@@ -44,26 +50,40 @@ export async function startHttpTrigger(
       else res.destroy();
     });
   });
+  const given = 'server' in listen ? listen.server : undefined;
+  if (given && !given.listening) {
+    throw new Error('the server to serve on is not listening; call listen() on it first');
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    const listening = () => {
       server.off('error', reject);
       resolve();
-    });
+    };
+    // Node reuses a listening server's handle: connections now come to this server instead.
+    if (given) server.listen(given, listening);
+    else if ('port' in listen) server.listen(listen.port, listen.host, listening);
   });
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     server,
-    url: `http://${shownHost}:${String(address.port)}`,
+    url: urlOf(server.address()),
     close: () =>
       new Promise((resolve) => {
         server.close(() => {
           resolve();
         });
         server.closeAllConnections();
+        // Its handle is closed already; this lets the given server's owner see it close.
+        given?.close();
       }),
   };
+}
+
+function urlOf(address: AddressInfo | string | null): string {
+  if (typeof address === 'string') return `http://unix:${address}:`;
+  if (!address) return 'http://localhost';
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${String(address.port)}`;
 }
 
 async function handle(options: HttpTriggerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -2,13 +2,13 @@
  * The worker's handle on a store that lives in the main thread (`memory`, `redis`): each operation is a
  * blocking call answered by SharedStores.
  */
-import type { SyncCaller } from '../engine/sync-call.js';
+import type { HostCaller } from '../engine/sync-call.js';
 import { StoreError, type KeyValueStore } from './key-value-store.js';
 
 export const KEY_VALUE_CALL = 'kv';
 export type KeyValueOperation = keyof KeyValueStore;
 
-export function remoteKeyValueStore(caller: SyncCaller, label: string): KeyValueStore {
+export function remoteKeyValueStore(caller: HostCaller, label: string): KeyValueStore {
   const call = (op: KeyValueOperation, ...args: unknown[]): unknown => {
     try {
       return caller.call(KEY_VALUE_CALL, { label, op, args });

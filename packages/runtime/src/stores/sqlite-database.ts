@@ -3,7 +3,7 @@
  * each worker that needs it (node:sqlite, WAL mode, so workers share it safely).
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { openSqliteFile } from './sqlite-key-value.js';
+import { closeSqliteFile, openSqliteFile } from './sqlite-key-value.js';
 
 /** A column value as Spin's sqlite interfaces carry it. */
 export type SqlValue =
@@ -20,8 +20,15 @@ export interface QueryResult {
 
 export class SqliteDatabase {
   private readonly db: DatabaseSync;
-  constructor(path: string) {
+  private closed = false;
+  constructor(private readonly path: string) {
     this.db = openSqliteFile(path);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSqliteFile(this.path);
   }
 
   /** Runs one statement; rows come back as arrays so duplicate column names survive. */

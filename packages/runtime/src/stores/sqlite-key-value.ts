@@ -8,21 +8,36 @@ import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { parseCounter, sameBytes, StoreError, type KeyValueStore } from './key-value-store.js';
 
-const open = new Map<string, DatabaseSync>();
+/** Open files with how many users each has: apps sharing a worker may use the same file. */
+const open = new Map<string, { readonly db: DatabaseSync; users: number }>();
 
-/** One connection per file per thread. */
+/** One connection per file per thread; each `openSqliteFile` is paired with a `closeSqliteFile`. */
 export function openSqliteFile(path: string): DatabaseSync {
-  let db = open.get(path);
-  if (!db) {
+  let entry = open.get(path);
+  if (!entry) {
     mkdirSync(dirname(path), { recursive: true });
-    db = new DatabaseSync(path, { timeout: 5000 });
+    const db = new DatabaseSync(path, { timeout: 5000 });
     db.exec('PRAGMA journal_mode = WAL');
-    open.set(path, db);
+    entry = { db, users: 0 };
+    open.set(path, entry);
   }
-  return db;
+  entry.users++;
+  return entry.db;
 }
 
-export function sqliteKeyValueStore(path: string, label: string): KeyValueStore {
+/** Closes the thread's connection to `path` once its last user is done with it. */
+export function closeSqliteFile(path: string): void {
+  const entry = open.get(path);
+  if (!entry || --entry.users > 0) return;
+  open.delete(path);
+  entry.db.close();
+}
+
+export interface ClosableKeyValueStore extends KeyValueStore {
+  close(): void;
+}
+
+export function sqliteKeyValueStore(path: string, label: string): ClosableKeyValueStore {
   const db = openSqliteFile(path);
   db.exec(
     'CREATE TABLE IF NOT EXISTS spin_key_value (store TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (store, key))',
@@ -52,7 +67,13 @@ export function sqliteKeyValueStore(path: string, label: string): KeyValueStore 
       throw error;
     }
   };
+  let closed = false;
   return guarded({
+    close: () => {
+      if (closed) return;
+      closed = true;
+      closeSqliteFile(path);
+    },
     get,
     set,
     delete: (key) => {
@@ -76,7 +97,7 @@ export function sqliteKeyValueStore(path: string, label: string): KeyValueStore 
 }
 
 /** SQLite errors (locked file, full disk, …) reach the guest as `other(message)` instead of trapping it. */
-function guarded(store: KeyValueStore): KeyValueStore {
+function guarded<T extends KeyValueStore>(store: T): T {
   const wrapped = {} as Record<string, unknown>;
   for (const [name, fn] of Object.entries(store) as [string, (...args: unknown[]) => unknown][]) {
     wrapped[name] = (...args: unknown[]) => {
@@ -88,5 +109,5 @@ function guarded(store: KeyValueStore): KeyValueStore {
       }
     };
   }
-  return wrapped as unknown as KeyValueStore;
+  return wrapped as unknown as T;
 }
