@@ -2,21 +2,14 @@
  * Our ttrpc against Go ttrpc: a private containerd (its ttrpc socket serves the events service) and ctr
  * (`ctr shim … state` is a Go ttrpc client of the task service). Both are started and stopped here, by PID.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  MessageCodec,
-  protoRoot,
-  timestampFromDate,
-  type AnyMessage,
-  type TimestampMessage,
-} from '../src/proto/google.js';
+import { timestampFromDate } from '../src/proto/google.js';
+import { Messages, TaskStatus } from '../src/proto/shim-messages.js';
 import { TtrpcClient } from '../src/ttrpc/client.js';
 import { MAX_FRAME_DATA_LENGTH, MessageType, encodeFrame, encodeFrameHeader } from '../src/ttrpc/frame.js';
 import { FrameReader } from '../src/ttrpc/frame-reader.js';
@@ -24,92 +17,35 @@ import { requestCodec, responseCodec } from '../src/ttrpc/messages.js';
 import { NAMESPACE_METADATA_KEY } from '../src/ttrpc/metadata.js';
 import { TtrpcServer } from '../src/ttrpc/server.js';
 import { StatusCode, TtrpcError } from '../src/ttrpc/status.js';
+import { CTR_BINARY, startContainerd, type Containerd } from './containerd/containerd-process.ts';
+import { stopProcess } from './containerd/process-lifecycle.ts';
 
 const run = promisify(execFile);
 const EVENTS = 'containerd.services.events.ttrpc.v1.Events';
 const TASK = 'containerd.task.v2.Task';
+const forwardRequest = Messages.ForwardRequest;
+const taskStart = Messages.TaskStart;
+const stateRequest = Messages.StateRequest;
+const stateResponse = Messages.StateResponse;
 
-// The few containerd messages this test exchanges, by field number (shim.proto, events).
-protoRoot.addJSON({
-  ttrpcInteropTest: {
-    nested: {
-      TaskStart: { fields: { containerId: { type: 'string', id: 1 }, pid: { type: 'uint32', id: 2 } } },
-      Envelope: {
-        fields: {
-          timestamp: { type: '.google.protobuf.Timestamp', id: 1 },
-          namespace: { type: 'string', id: 2 },
-          topic: { type: 'string', id: 3 },
-          event: { type: '.google.protobuf.Any', id: 4 },
-        },
-      },
-      ForwardRequest: { fields: { envelope: { type: '.ttrpcInteropTest.Envelope', id: 1 } } },
-      StateRequest: { fields: { id: { type: 'string', id: 1 }, execId: { type: 'string', id: 2 } } },
-      StateResponse: {
-        fields: {
-          id: { type: 'string', id: 1 },
-          bundle: { type: 'string', id: 2 },
-          pid: { type: 'uint32', id: 3 },
-          status: { type: 'int32', id: 4 },
-          exitedAt: { type: '.google.protobuf.Timestamp', id: 10 },
-        },
-      },
-    },
-  },
-});
-const taskStart = new MessageCodec<{ containerId: string; pid: number }>('ttrpcInteropTest.TaskStart');
-const forwardRequest = new MessageCodec<{
-  envelope: { timestamp: TimestampMessage; namespace: string; topic: string; event: AnyMessage };
-}>('ttrpcInteropTest.ForwardRequest');
-const stateRequest = new MessageCodec<{ id: string; execId: string }>('ttrpcInteropTest.StateRequest');
-const stateResponse = new MessageCodec<{
-  id: string;
-  bundle: string;
-  pid: number;
-  status: number;
-  exitedAt: TimestampMessage;
-}>('ttrpcInteropTest.StateResponse');
-
-const available = process.getuid?.() === 0 && (await onPath('containerd')) && (await onPath('ctr'));
-
-async function onPath(binary: string): Promise<boolean> {
-  return run('sh', ['-c', `command -v ${binary}`]).then(
-    () => true,
-    () => false,
-  );
-}
-
-describe.skipIf(!available)('ttrpc interop with containerd 1.x (Go ttrpc)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ttrpc-interop-'));
-  const grpcAddress = join(dir, 'c.sock');
-  const ttrpcAddress = `${grpcAddress}.ttrpc`;
-  const namespace = `ttrpc-interop-${process.pid}`;
-  let containerd: ChildProcess | undefined;
+describe('ttrpc interop with containerd 1.x (Go ttrpc)', () => {
+  let containerd: Containerd;
+  let dir: string;
+  let grpcAddress: string;
+  let ttrpcAddress: string;
+  let namespace: string;
 
   beforeAll(async () => {
-    writeFileSync(
-      join(dir, 'config.toml'),
-      [
-        'version = 2',
-        `root = "${dir}/root"`,
-        `state = "${dir}/state"`,
-        'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
-        `[grpc]\n  address = "${grpcAddress}"`,
-        `[ttrpc]\n  address = "${ttrpcAddress}"`,
-        `[plugins."io.containerd.internal.v1.opt"]\n  path = "${dir}/opt"`,
-      ].join('\n'),
-    );
-    const log = openSync(join(dir, 'containerd.log'), 'w');
-    containerd = spawn('containerd', ['--config', join(dir, 'config.toml')], { stdio: ['ignore', log, log] });
-    await waitForSocket(ttrpcAddress, 20_000);
-  }, 30_000);
+    containerd = await startContainerd();
+    ({ dir, address: grpcAddress, ttrpcAddress, namespace } = containerd);
+  }, 60_000);
 
   afterAll(async () => {
-    await stop(containerd);
-    rmSync(dir, { recursive: true, force: true });
+    await containerd.stop();
   });
 
   it('our client forwards an event through containerd that a gRPC subscriber (ctr events) receives', async () => {
-    const subscriber = spawn('ctr', ['--address', grpcAddress, 'events'], {
+    const subscriber = spawn(CTR_BINARY, ['--address', grpcAddress, 'events'], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let printed = '';
@@ -140,7 +76,7 @@ describe.skipIf(!available)('ttrpc interop with containerd 1.x (Go ttrpc)', () =
       expect(printed).toContain(`${namespace} /tasks/start {"container_id":"c1","pid":7}`);
     } finally {
       client.close();
-      await stop(subscriber);
+      if (subscriber.pid !== undefined) await stopProcess(subscriber.pid);
     }
   });
 
@@ -193,7 +129,7 @@ describe.skipIf(!available)('ttrpc interop with containerd 1.x (Go ttrpc)', () =
             id,
             bundle: '/b',
             pid: 42,
-            status: 2,
+            status: TaskStatus.Running,
             exitedAt: { seconds: 1_700_000_000, nanos: 5 },
           }),
         );
@@ -203,7 +139,16 @@ describe.skipIf(!available)('ttrpc interop with containerd 1.x (Go ttrpc)', () =
     for (const id of ['c1', 'gone']) await server.listen(`\0/containerd-shim/${namespace}/${id}/shim.sock\0`);
     try {
       const ctr = (id: string) =>
-        run('ctr', ['--address', join(dir, 'unused.sock'), '-n', namespace, 'shim', '--id', id, 'state']);
+        run(CTR_BINARY, [
+          '--address',
+          join(dir, 'unused.sock'),
+          '-n',
+          namespace,
+          'shim',
+          '--id',
+          id,
+          'state',
+        ]);
       const { stdout } = await ctr('c1');
       expect(JSON.parse(stdout)).toEqual({
         id: 'c1',
@@ -217,7 +162,7 @@ describe.skipIf(!available)('ttrpc interop with containerd 1.x (Go ttrpc)', () =
           'rpc error: code = NotFound desc = container gone is gone',
         ) as unknown,
       });
-      const unknown = await run('ctr', [
+      const unknown = await run(CTR_BINARY, [
         '--address',
         join(dir, 'unused.sock'),
         '-n',
@@ -286,28 +231,4 @@ function collect(socket: Socket, count: number) {
       if (answers.length >= count) resolve(answers);
     });
   });
-}
-
-async function waitForSocket(path: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      (await TtrpcClient.connect(path, { timeoutMs: 1000 })).close();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  process.kill(child.pid, 'SIGTERM');
-  const timer = setTimeout(() => {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
-  }, 10_000);
-  await exited;
-  clearTimeout(timer);
 }
