@@ -14,9 +14,14 @@ export class ShimLog {
 
   constructor(
     private readonly level: LogLevel,
-    /** Where server lines go while no task log is open (the server's stderr, usually /dev/null). */
-    private readonly fallback: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+    /** Where server lines go while no task log is open (the server's stderr while `start` reads it). */
+    private fallback: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
   ) {}
+
+  /** Replaces where server lines go while no task log is open. */
+  setFallback(fallback: (line: string) => void): void {
+    this.fallback = fallback;
+  }
 
   enabled(level: LogLevel): boolean {
     return ORDER[level] >= ORDER[this.level];

@@ -126,6 +126,11 @@ export async function runShimServer(flags: ServerFlags): Promise<void> {
   if (flags.id) claims.claim(flags.id);
   process.send?.({ ready: true });
   if (process.connected) process.disconnect();
+  // `start` stops reading stderr once the server is up: from now on server lines go to task logs only.
+  process.stderr.on('error', () => undefined);
+  log.setFallback(() => undefined);
+  // The first task's bundle is this process's cwd; it is deleted with that task.
+  process.chdir('/');
 }
 
 /**
