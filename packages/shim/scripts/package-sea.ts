@@ -46,11 +46,11 @@ import {
   type SeaManifest,
 } from './sea-manifest.ts';
 
-/** V8 flags the shim runs with (as spin-operator's shebang): a small young generation, size-optimised code. */
+/** V8 flags the shim runs with (as spin-operator's shebang): a small young generation, code for size. */
 const SHIM_EXEC_ARGV = ['--max-semi-space-size=1', '--optimize-for-size'];
 /** Postject's standard fuse for Node's SEA blob. */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
-/** The worker entry's file name in the bundle: also what the runtime's default `workerEntry()` resolves to. */
+/** The worker entry's file name in the bundle; the runtime's default `workerEntry()` resolves it too. */
 const WORKER_ENTRY = 'instance-worker';
 /** preview2-shim (jco-transpile's WASI) starts this worker from a file next to itself when it is imported. */
 const PREVIEW2_IO_WORKER = 'worker-thread.bundle.js';

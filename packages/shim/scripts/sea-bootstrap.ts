@@ -9,11 +9,14 @@
  * It first makes sure the process runs with MALLOC_ARENA_MAX=2 (see ensureMallocArenaMax); the V8 flags
  * come from the blob's `execArgv`.
  *
- * Where: `$SPINKUBE_SHIM_DATA_DIR/sea-<hash>/`, else `$XDG_CACHE_HOME/containerd-shim-spin-v2/sea-<hash>/`,
- * else `/var/lib/containerd-shim-spin-v2/sea-<hash>/` (containerd runs shims as root), falling back to the
- * user's cache and then the temp directory when that is not writable. Concurrent starts are safe: each
- * extracts into a private temporary directory and renames it into place; the first rename wins and the
- * others use the winner's copy.
+ * Where: `$SPINKUBE_SHIM_DATA_DIR/sea-<hash>/`, else `/var/lib/containerd-shim-spin-v2/sea-<hash>/` (the
+ * shim's data directory; containerd runs shims as root), else, when that is not writable (a user trying the
+ * executable), `$XDG_CACHE_HOME/containerd-shim-spin-v2`, `~/.cache/containerd-shim-spin-v2` or a private
+ * directory in the temp directory. The directory must be writable by this user (or root) alone.
+ * Concurrent starts are safe: each extracts into a private temporary directory and renames it into place;
+ * the first rename wins and the others use the winner's copy. A damaged copy (a file missing or of the
+ * wrong size) is replaced. Old `sea-<hash>` directories are left for the executables that may still use
+ * them.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -33,10 +36,10 @@ class StartError extends Error {}
 function dataDirCandidates(env: NodeJS.ProcessEnv): string[] {
   const explicit = env[DATA_DIR_ENV];
   if (explicit) return [explicit];
-  const candidates: string[] = [];
+  // The shim keeps its own cache in the same place (src/server/shim-settings.ts).
+  const candidates = [`/var/lib/${PROGRAM}`];
   const xdg = env['XDG_CACHE_HOME'];
   if (xdg) candidates.push(join(xdg, PROGRAM));
-  candidates.push(`/var/lib/${PROGRAM}`);
   const home = env['HOME'] ?? safeHomedir();
   if (home) candidates.push(join(home, '.cache', PROGRAM));
   candidates.push(join(tmpdir(), `${PROGRAM}-${String(process.getuid?.() ?? 'user')}`));
@@ -125,19 +128,22 @@ function safeHomedir(): string | undefined {
 }
 
 /**
- * glibc reads MALLOC_ARENA_MAX only when the process starts, so without it the program replaces itself
- * (same PID, same arguments and file descriptors) with the variable set: two malloc arenas instead of up to
- * eight per CPU for the worker threads, as spin-operator's shebang does. It costs a second Node start
- * (~30 ms), so it is skipped where no worker ever runs: containerd's `start` and `delete` and `-v` (the
- * server that `start` spawns inherits the variable). An explicit value is left alone, and so is a child
- * with an IPC channel (Node has consumed NODE_CHANNEL_FD already; the program's own helpers inherit the
- * variable anyway).
+ * glibc reads MALLOC_ARENA_MAX only when the process starts: two malloc arenas instead of up to eight per
+ * CPU for the worker threads, as spin-operator's shebang does. A process without it replaces itself (same
+ * PID, arguments and file descriptors) with the variable set. Short-lived ones (containerd's `start` and
+ * `delete`, `-v`) and children with an IPC channel (Node has consumed NODE_CHANNEL_FD, so a new image
+ * would lose the channel) only set it for the processes they start: the server that `start` spawns, over
+ * an IPC channel, gets it from the beginning that way. An explicit value is left alone.
  */
 function ensureMallocArenaMax(): void {
-  if (process.env['MALLOC_ARENA_MAX'] !== undefined || process.channel) return;
+  if (process.env['MALLOC_ARENA_MAX'] !== undefined) return;
   const args = process.argv.slice(2);
   const action = args.at(-1);
-  if (action === 'start' || action === 'delete' || args.some((arg) => VERSION_FLAGS.has(arg))) return;
+  const shortLived = action === 'start' || action === 'delete' || args.some((arg) => VERSION_FLAGS.has(arg));
+  if (shortLived || process.channel) {
+    process.env['MALLOC_ARENA_MAX'] = '2';
+    return;
+  }
   try {
     process.execve?.(process.execPath, process.argv.slice(1), { ...process.env, MALLOC_ARENA_MAX: '2' });
   } catch (error) {

@@ -1,7 +1,7 @@
 /**
  * The shim as one self-contained executable (scripts/package-sea.ts, `npx nx run shim:package`): built here
  * twice into a temporary directory, from the shim's entry and from the stand-in entry that serves a Spin
- * app directly (the shim itself serves apps only under containerd), then run without Node on PATH.
+ * app directly, then run without Node on PATH, and by a private containerd (test/containerd) as its shim.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
@@ -9,6 +9,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startContainerd, type Containerd } from './containerd/containerd-process.ts';
+import { createNetns } from './containerd/netns.ts';
+import { listProcesses } from './containerd/process-table.ts';
+import { exampleApp } from './images/example-apps.ts';
+import { TINY_HELLO_BODY } from './images/node-baseline-rootfs.ts';
+import { importSpinArtifact } from './images/spin-artifact-image.ts';
+import { getWhenUp } from './support/http-probe.ts';
+import { TaskEvents } from './support/task-events.ts';
 
 const packageRoot = resolve(import.meta.dirname, '..');
 const tinyHello = resolve(packageRoot, '../../examples/tiny-hello');
@@ -164,5 +172,69 @@ describe('containerd-shim-spin-v2 as a single executable', () => {
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);
+  });
+});
+
+describe('containerd-shim-spin-v2 as a single executable under containerd', () => {
+  const ARTIFACT = 'localhost:5000/spinkube/tiny-hello-sea:v1';
+  let containerd: Containerd;
+  let events: TaskEvents;
+
+  beforeAll(async () => {
+    // `work` holds the executable as `containerd-shim-spin-v2`: first on containerd's PATH.
+    containerd = await startContainerd({
+      shimDir: work,
+      env: { SPINKUBE_SHIM_DATA_DIR: freshDir('ctrd-data'), SPINKUBE_SHIM_SOCKET_DIR: freshDir('ctrd-sock') },
+    });
+    events = await TaskEvents.record(containerd);
+    await importSpinArtifact(containerd, exampleApp('tiny-hello'), ARTIFACT);
+  }, 300_000);
+
+  afterAll(async () => {
+    events.stop();
+    await containerd.stop();
+  });
+
+  it('runs a Spin artifact from the pod network namespace, its server with MALLOC_ARENA_MAX=2, and stops', async () => {
+    const netns = await createNetns();
+    try {
+      const rootfs = freshDir('rootfs');
+      await containerd.ctrOk([
+        'run',
+        '-d',
+        '--runtime',
+        'io.containerd.spin.v2',
+        '--fifo-dir',
+        containerd.fifoDir,
+        '--with-ns',
+        `network:${netns.path}`,
+        '--annotation',
+        `io.containerd.image.name=${ARTIFACT}`,
+        '--rootfs',
+        rootfs,
+        'sea',
+        '/',
+      ]);
+      expect(await getWhenUp(`http://${netns.address}/`)).toEqual({ status: 200, body: TINY_HELLO_BODY });
+
+      const servers = () =>
+        listProcesses().filter((p) => p.args[0] === shim && p.args.includes(containerd.address));
+      const [server] = servers();
+      expect(server).toBeDefined();
+      const environ = readFileSync(`/proc/${String(server?.pid)}/environ`, 'utf8').split('\0');
+      expect(environ).toContain('MALLOC_ARENA_MAX=2');
+
+      await containerd.ctrOk(['task', 'kill', '--signal', 'SIGTERM', 'sea']);
+      await events.waitFor('sea', '/tasks/exit');
+      await containerd.ctrOk(['task', 'delete', 'sea']);
+      await containerd.ctrOk(['container', 'rm', 'sea']);
+      const deadline = Date.now() + 10_000;
+      while (servers().length > 0 && Date.now() < deadline) {
+        await new Promise((resolvePromise) => setTimeout(resolvePromise, 100));
+      }
+      expect(servers()).toEqual([]);
+    } finally {
+      await netns.remove();
+    }
   });
 });
