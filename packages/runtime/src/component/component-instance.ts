@@ -53,6 +53,11 @@ class MemoryPool {
     this.free.push(memory);
   }
 
+  /** Lets go of the free memories. */
+  clear(): void {
+    this.free.length = 0;
+  }
+
   /** Zeroes the memory and writes the module's data image, in one pass over it. */
   private reset(memory: WebAssembly.Memory): void {
     const bytes = new Uint8Array(memory.buffer);
@@ -89,6 +94,11 @@ export class InstanceFactory {
       );
     }
     return new InstanceFactory(glue.instantiate, code);
+  }
+
+  /** Lets go of the pooled memories (the component went cold); running instances keep theirs. */
+  trim(): void {
+    for (const pool of this.pools.values()) pool.clear();
   }
 
   instantiate(imports: object): ComponentInstance {

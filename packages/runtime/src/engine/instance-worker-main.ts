@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { IncomingRequest, ResponseOutparam, type ResponseTarget } from '../host/wasi-http.js';
 import { onBeforeBlocking } from '../host/wasi-poll.js';
 import { SyncCaller } from './sync-call.js';
+import { WarmComponents } from './warm-components.js';
 import { loadWorkerApp, type WorkerApp } from './worker-app.js';
 import {
   BODY_READ_CALL,
@@ -50,6 +51,7 @@ const post = (event: WorkerEvent, transfer: ArrayBuffer[] = []) => {
 const init = workerData as WorkerInit;
 const caller = new SyncCaller(init.callPort, init.callSignal, flush);
 onBeforeBlocking(flush);
+const warm = new WarmComponents(init.warmComponents);
 
 /** The apps this worker has been asked to load, by key. */
 type AppState =
@@ -67,7 +69,10 @@ port.on('message', (message: MainMessage) => {
     case 'unload': {
       const entry = apps.get(message.appKey);
       apps.delete(message.appKey);
-      if (entry?.state === 'loaded') entry.app.close();
+      if (entry?.state === 'loaded') {
+        for (const component of entry.app.components.values()) warm.forget(component);
+        entry.app.close();
+      }
       break;
     }
     case 'run':
@@ -96,8 +101,12 @@ function load({ appKey, app }: LoadApp): void {
     settled: loadWorkerApp(app, caller.scoped(appKey), log).then(
       (loaded) => {
         // Unloaded while loading: nothing will run it.
-        if (apps.get(appKey) === entry) apps.set(appKey, { state: 'loaded', app: loaded });
-        else loaded.close();
+        if (apps.get(appKey) !== entry) {
+          loaded.close();
+          return;
+        }
+        apps.set(appKey, { state: 'loaded', app: loaded });
+        for (const component of loaded.components.values()) warm.touch(component);
       },
       (error: unknown) => {
         if (apps.get(appKey) === entry)
@@ -126,7 +135,9 @@ function handle(message: RunRequest | PreloadApp): void {
   flush();
   // The response has left; prepare the next instance before the next request arrives.
   const component = app.components.get(message.componentId);
-  if (component && !component.spare) {
+  if (!component) return;
+  warm.touch(component);
+  if (!component.spare) {
     try {
       component.spare = component.factory.instantiate(component.imports);
     } catch {

@@ -49,6 +49,11 @@ export interface WorkerPoolOptions {
   readonly maxSize?: number;
   /** A request still running after this long is stopped with its worker. */
   readonly requestTimeoutMs: number;
+  /**
+   * Components each worker keeps ready to run (a spare instance and pooled memories), the most recently
+   * used ones; others instantiate when a request comes. Default 4.
+   */
+  readonly warmComponents?: number;
   /** Where the pool reports its own trouble (a worker that could not start); stderr by default. */
   readonly log?: (line: string) => void;
 }
@@ -84,6 +89,9 @@ export interface PooledApp extends RequestExecutor {
    */
   close(): Promise<void>;
 }
+
+/** A few JS SDK components' memories (9 MB each) per worker; a tiny component's cost next to nothing. */
+const DEFAULT_WARM_COMPONENTS = 4;
 
 interface AppEntry {
   readonly key: string;
@@ -213,7 +221,11 @@ export class WorkerPool {
   private spawn(): void {
     const channel = new MessageChannel();
     const callSignal = new SharedArrayBuffer(4);
-    const init: WorkerInit = { callPort: channel.port2, callSignal };
+    const init: WorkerInit = {
+      callPort: channel.port2,
+      callSignal,
+      warmComponents: this.options.warmComponents ?? DEFAULT_WARM_COMPONENTS,
+    };
     const entry = workerEntry();
     const worker = new Worker(entry, { workerData: init, transferList: [channel.port2] });
     const slot: Slot = {

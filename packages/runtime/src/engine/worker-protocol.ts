@@ -50,6 +50,8 @@ export interface WorkerInit {
   /** The worker's end of the blocking-call channel, and the word it sleeps on (see sync-call.ts). */
   readonly callPort: MessagePort;
   readonly callSignal: SharedArrayBuffer;
+  /** How many components the worker keeps warm (see warm-components.ts). */
+  readonly warmComponents: number;
 }
 
 export interface RunRequest {
