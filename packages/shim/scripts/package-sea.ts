@@ -2,14 +2,14 @@
  * Builds `dist/containerd-shim-spin-v2`: the shim as one self-contained executable (a Node single executable
  * application) that needs nothing on a node but glibc, libstdc++ and util-linux.
  *
- *   node scripts/package-sea.ts [--entry <module>] [--output <file>]
+ *   node scripts/package-sea.ts [--entry <module>] [--output <file>] [--keep-work]
  *
  * `--entry scripts/stand-in-main.ts` packages a stand-in that serves a Spin app directly (see there).
  *
  * 1. esbuild bundles the shim's entry (`dist/main.js`) and the runtime's worker entry into ES modules that
- *    share chunks (`dist/containerd-shim-spin-v2.sea/app/`): ES modules, not one CommonJS script, because
- *    the code uses top-level await and `import.meta.url` (worker files, jco's I/O worker), and chunks that
- *    load only when needed keep `-v`, `start` and `delete` fast. jco-transpile's core wasm modules are
+ *    share chunks (in a temporary directory; `--keep-work` keeps it): ES modules, not one CommonJS script,
+ *    because the code uses top-level await and `import.meta.url` (worker files, jco's I/O worker), and
+ *    chunks that load only when needed keep `-v`, `start` and `delete` fast. jco-transpile's core wasm modules are
  *    compiled from the executable's memory (its `new URL('./x.wasm', import.meta.url)` loads are rewritten
  *    to `node:sea` assets); its unused native minifier is left out.
  * 2. The bootstrap (scripts/sea-bootstrap.ts, CommonJS: the only format an SEA main script has on Node 24)
@@ -26,6 +26,7 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -34,6 +35,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type Plugin } from 'esbuild';
@@ -66,11 +68,17 @@ class PackageError extends Error {}
 interface Options {
   readonly entry: string;
   readonly output: string;
+  /** Keep the bundle, the blob and its config (printed) instead of removing them. */
+  readonly keepWork: boolean;
 }
 
 function options(): Options {
   const { values } = parseArgs({
-    options: { entry: { type: 'string' }, output: { type: 'string' } },
+    options: {
+      entry: { type: 'string' },
+      output: { type: 'string' },
+      'keep-work': { type: 'boolean', default: false },
+    },
     allowPositionals: false,
   });
   const output = resolve(values.output ?? join(packageRoot, 'dist', PROGRAM));
@@ -80,7 +88,7 @@ function options(): Options {
       `${relative(process.cwd(), entry)} is missing: build the shim first (npx nx run shim:build)`,
     );
   }
-  return { entry, output };
+  return { entry, output, keepWork: values['keep-work'] };
 }
 
 let stepNumber = 0;
@@ -418,13 +426,21 @@ async function hasCommand(command: string): Promise<boolean> {
 
 async function main(): Promise<void> {
   const opts = options();
-  // Intermediate files beside the output (dist/containerd-shim-spin-v2.sea/), so two builds to different
-  // outputs never share them.
-  const work = `${opts.output}.sea`;
+  // Intermediate files in a directory of their own, outside dist/ (the build target's cached output).
+  const work = mkdtempSync(join(tmpdir(), `${PROGRAM}-sea-`));
   const appDir = join(work, 'app');
-  rmSync(work, { recursive: true, force: true });
   mkdirSync(appDir, { recursive: true });
+  try {
+    await packageInto(opts, work, appDir);
+  } catch (error) {
+    process.stderr.write(`package-sea: intermediate files kept in ${work}\n`);
+    throw error;
+  }
+  if (opts.keepWork) process.stderr.write(`package-sea: intermediate files kept in ${work}\n`);
+  else rmSync(work, { recursive: true, force: true });
+}
 
+async function packageInto(opts: Options, work: string, appDir: string): Promise<void> {
   const revision = await sourceRevision();
   const app = await step(
     `bundling ${relative(packageRoot, opts.entry)} (revision ${revision ?? 'unknown'}) and the runtime's worker (esbuild)`,
