@@ -104,7 +104,7 @@ async function compileUnshared(
     const bytes = readFileSync(join(dir, name));
     const rewritten = importMemory(bytes, limitPages);
     modules.set(name, await WebAssembly.compile(rewritten?.bytes ?? bytes));
-    if (rewritten) memories.set(name, sharedImage(rewritten.memory));
+    if (rewritten) memories.set(name, rewritten.memory);
   }
   return {
     digest: `sha256:${hex}`,
@@ -114,17 +114,6 @@ async function compileUnshared(
     modules,
     memories,
   };
-}
-
-/**
- * The data image in shared memory: messages to workers then share it instead of copying it, so every
- * worker and every app built from the component reads one copy (8 MB for a JS SDK component).
- */
-function sharedImage(plan: MemoryPlan): MemoryPlan {
-  if (!plan.image) return plan;
-  const bytes = new Uint8Array(new SharedArrayBuffer(plan.image.bytes.byteLength));
-  bytes.set(plan.image.bytes);
-  return { ...plan, image: { offset: plan.image.offset, bytes } };
 }
 
 async function transpileInto(component: Uint8Array, dir: string): Promise<void> {

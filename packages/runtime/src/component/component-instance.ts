@@ -30,6 +30,28 @@ export interface ComponentInstance {
 
 const POOLED_PER_MODULE = 4;
 
+/**
+ * Data images in this thread's own memory, one per component module, shared by every app built from it.
+ * Images arrive in shared memory (one copy in the process, nothing cloned per app), but V8 copies out of
+ * shared memory about 7× slower than out of a private buffer (3.8 ms against 0.5 ms for a JS SDK
+ * component's 8 MB), and every request re-images its memory. Keyed by the glue path, which names the
+ * component's digest, and the module; held weakly, so an image goes with the last app that used it.
+ */
+const privateImages = new Map<string, WeakRef<Uint8Array>>();
+const forgetImage = new FinalizationRegistry<string>((key) => {
+  if (!privateImages.get(key)?.deref()) privateImages.delete(key);
+});
+
+function privateImage(key: string, bytes: Uint8Array): Uint8Array {
+  if (!(bytes.buffer instanceof SharedArrayBuffer)) return bytes;
+  const known = privateImages.get(key)?.deref();
+  if (known?.byteLength === bytes.byteLength) return known;
+  const copy = new Uint8Array(bytes);
+  privateImages.set(key, new WeakRef(copy));
+  forgetImage.register(copy, key);
+  return copy;
+}
+
 class MemoryPool {
   private readonly free: WebAssembly.Memory[] = [];
   constructor(private readonly plan: MemoryPlan) {}
@@ -81,7 +103,12 @@ export class InstanceFactory {
   ) {
     for (const [name, plan] of code.memories) {
       const module = code.modules.get(name);
-      if (module) this.pools.set(module, new MemoryPool(plan));
+      if (!module) continue;
+      const image = plan.image && {
+        offset: plan.image.offset,
+        bytes: privateImage(`${code.gluePath}\0${name}`, plan.image.bytes),
+      };
+      this.pools.set(module, new MemoryPool(image ? { ...plan, image } : plan));
     }
   }
 

@@ -18,7 +18,8 @@ export interface MemoryPlan {
   readonly maximumPages?: number;
   /**
    * The module's active data segments, pre-applied: the host copies these bytes to `offset` before
-   * instantiating, instead of V8 applying every segment (a Wizer snapshot has thousands).
+   * instantiating, instead of V8 applying every segment (a Wizer snapshot has thousands). The bytes are in
+   * shared memory: every worker and every app built from the component read one copy.
    */
   readonly image?: { readonly offset: number; readonly bytes: Uint8Array };
 }
@@ -135,7 +136,8 @@ function dataImage(
   if (active.length === 0) return undefined;
   const low = Math.min(...active.map((segment) => segment.offset));
   const high = Math.max(...active.map((segment) => segment.offset + segment.bytes.length));
-  const bytes = new Uint8Array(high - low);
+  // In shared memory, so that messages to workers share it instead of copying it for every app.
+  const bytes = new Uint8Array(new SharedArrayBuffer(high - low));
   // In order: a later segment overwrites an earlier one, as instantiation does.
   for (const segment of active) bytes.set(segment.bytes, segment.offset - low);
   return { image: { offset: low, bytes }, section: concatBytes(rewritten) };
