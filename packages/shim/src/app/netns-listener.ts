@@ -6,13 +6,49 @@
  * namespace (see the package README).
  */
 import { spawn } from 'node:child_process';
-import { createServer, Server } from 'node:net';
+import type { EventEmitter } from 'node:events';
+import { createServer, Server, type Socket } from 'node:net';
 import { ShimError } from '../errors.js';
 import type { BundleSpec } from '../bundle/oci-spec.js';
 import { selfCommand } from '../launch/self-command.js';
 import { NETNS_LISTEN_ACTION } from './netns-action.js';
 
-export async function listenIn(network: BundleSpec['network'], host: string, port: number): Promise<Server> {
+/**
+ * A listening socket whose connections are held until the app's HTTP server takes it over: the server
+ * object accepts from the moment it exists, and a connection it accepted with nobody to answer would hang.
+ */
+export class HeldListener {
+  private readonly held: Socket[] = [];
+  private readonly hold = (socket: Socket) => {
+    this.held.push(socket);
+  };
+
+  constructor(readonly server: Server) {
+    server.on('connection', this.hold);
+  }
+
+  /** After `target` has taken the socket over: the connections accepted so far become its own. */
+  handOver(target: EventEmitter): void {
+    this.server.off('connection', this.hold);
+    for (const socket of this.held.splice(0)) target.emit('connection', socket);
+  }
+
+  close(): void {
+    this.server.off('connection', this.hold);
+    for (const socket of this.held.splice(0)) socket.destroy();
+    this.server.close();
+  }
+}
+
+export async function listenIn(
+  network: BundleSpec['network'],
+  host: string,
+  port: number,
+): Promise<HeldListener> {
+  return new HeldListener(await listenSocket(network, host, port));
+}
+
+async function listenSocket(network: BundleSpec['network'], host: string, port: number): Promise<Server> {
   if (network.kind === 'host') return listenHere(host, port);
   const self = selfCommand();
   const enter = network.kind === 'path' ? ['nsenter', `--net=${network.path}`] : ['unshare', '--net'];
@@ -75,7 +111,11 @@ export async function runNetnsListenHelper(args: readonly string[]): Promise<voi
   }
   try {
     const server = await listenHere(host, Number(portText));
+    // This process accepts on the socket too until it exits: a client that lands here is reset at once
+    // (and retries into the app) instead of waiting on a connection nobody will answer.
+    server.on('connection', (socket) => socket.resetAndDestroy());
     send('listening', server, () => {
+      server.close();
       process.exit(0);
     });
   } catch (error) {

@@ -70,14 +70,20 @@ export class SpinAppProcess {
       cacheDir: this.input.cacheDir,
       log,
     });
+    log(
+      source.origin.kind === 'oci'
+        ? `found ${source.origin.image} (${source.origin.digest}) in the content store`
+        : `found ${source.origin.path}`,
+    );
     if (this.stopped()) return;
     const env = mirrorVariables(settings.env, source.manifest.variables.keys());
     const runtimeConfig = hostPath(spec, RUNTIME_CONFIG_PATH);
     const stateDir = hostPath(spec, '/.spin');
     await mkdir(stateDir, { recursive: true });
-    const server = await listenIn(spec.network, settings.listen.host, settings.listen.port);
+    const listener = await listenIn(spec.network, settings.listen.host, settings.listen.port);
+    log(`listening on ${settings.listen.host}:${String(settings.listen.port)}`);
     if (this.stopped()) {
-      server.close();
+      listener.close();
       return;
     }
     const served = await serveApp(
@@ -94,7 +100,7 @@ export class SpinAppProcess {
           : { maxInstanceMemory: settings.maxInstanceMemory }),
       }),
       {
-        server,
+        server: listener.server,
         pool: this.input.pool,
         stdout: (line) => {
           this.input.stdout.write(line);
@@ -104,9 +110,10 @@ export class SpinAppProcess {
         },
       },
     ).catch((error: unknown) => {
-      server.close();
+      listener.close();
       throw error;
     });
+    listener.handOver(served.server);
     this.served = served;
     log(
       `serving ${source.manifest.application.name} on ${settings.listen.host}:${String(settings.listen.port)}`,
