@@ -10,7 +10,7 @@ spinkube_node_version="$(tr -d '[:space:]' < "$spinkube_root/.nvmrc")"
 spinkube_log() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
 
 # Debian packages the build and tests use. Later components add theirs here.
-spinkube_apt_packages=(ca-certificates git redis-server docker-registry containerd runc iproute2 util-linux)
+spinkube_apt_packages=(ca-certificates git redis-server docker-registry containerd runc iproute2 util-linux binutils)
 
 spinkube_install_apt() {
   local missing=()

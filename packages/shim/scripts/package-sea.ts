@@ -37,6 +37,7 @@ import {
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, type Plugin } from 'esbuild';
 import {
@@ -116,19 +117,14 @@ function mib(bytes: number): string {
   return `${(bytes / MiB).toFixed(1)} MiB`;
 }
 
-/** The directory of a package the shim depends on. */
-function packageDir(name: string): string {
-  return dirname(require.resolve(`${name}/package.json`));
-}
-
 /**
  * The module esbuild starts from: points the runtime's workers at the bundled worker entry beside it, then
  * runs the shim's entry (a dynamic import, so `setWorkerEntry` has run before any of the shim's code).
  * `setWorkerEntry` comes from its own module, not the runtime's index, so that a start that never serves
  * an app (`-v`, `start`, `delete`, which containerd runs for every pod) does not load the whole runtime.
  */
-function appMainSource(entry: string, runtimeDir: string): string {
-  const module = join(runtimeDir, 'dist', 'engine', 'worker-entry.js');
+function appMainSource(entry: string): string {
+  const module = fileURLToPath(import.meta.resolve('@spinkube/runtime/worker-entry'));
   if (!existsSync(module)) {
     throw new PackageError(`${module} is missing: the runtime has no setWorkerEntry, or is not built`);
   }
@@ -158,9 +154,8 @@ interface AppBundle {
 }
 
 async function bundleApp(opts: Options, outDir: string, revision: string | undefined): Promise<AppBundle> {
-  const runtimeDir = packageDir('@spinkube/runtime');
-  const runtimeIndex = join(runtimeDir, 'dist', 'index.js');
-  const workerEntry = join(runtimeDir, 'dist', 'engine', `${WORKER_ENTRY}.js`);
+  const runtimeIndex = fileURLToPath(import.meta.resolve('@spinkube/runtime'));
+  const workerEntry = fileURLToPath(import.meta.resolve('@spinkube/runtime/instance-worker'));
   for (const file of [runtimeIndex, workerEntry]) {
     if (!existsSync(file)) throw new PackageError(`${file} is missing: build @spinkube/runtime first`);
   }
@@ -173,7 +168,7 @@ async function bundleApp(opts: Options, outDir: string, revision: string | undef
       setup(b) {
         b.onResolve({ filter: /^sea:app-main$/ }, () => ({ path: 'app-main', namespace: 'sea' }));
         b.onLoad({ filter: /.*/, namespace: 'sea' }, () => ({
-          contents: appMainSource(opts.entry, runtimeDir),
+          contents: appMainSource(opts.entry),
           resolveDir: packageRoot,
           loader: 'js',
         }));
