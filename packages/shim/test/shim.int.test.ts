@@ -40,6 +40,14 @@ beforeAll(async () => {
 }, 300_000);
 
 afterEach(async () => {
+  // A test that failed half-way must not leave tasks behind for the next one (it checks the server exits).
+  const left = (await containerd.ctrOk(['container', 'list', '--quiet']))
+    .split('\n')
+    .filter((id) => id !== '');
+  for (const id of left) {
+    await containerd.ctr(['task', 'delete', '--force', id]);
+    await containerd.ctr(['container', 'rm', id]);
+  }
   await Promise.all(namespaces.splice(0).map((netns) => netns.remove()));
 });
 

@@ -44,8 +44,10 @@ export class SpinAppProcess {
   }
 
   start(): void {
-    void this.run().catch((error: unknown) => {
+    void this.run().catch(async (error: unknown) => {
       this.input.stderr.write(`Error: ${describe(error)}`);
+      // The reason must be in the log before containerd hears of the exit (and may delete the task).
+      await this.input.stderr.flushed();
       this.finish(FAILED_EXIT_STATUS);
     });
   }

@@ -14,11 +14,15 @@ const MAX_QUEUED = 1 << 20;
 
 export interface LineSink {
   write(line: string): void;
+  /** Settles once what was written so far has left (or could not be written). */
+  flushed(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function openTaskOutput(target: string): Promise<LineSink> {
-  if (target === '') return { write: () => undefined, close: () => Promise.resolve() };
+  if (target === '') {
+    return { write: () => undefined, flushed: () => Promise.resolve(), close: () => Promise.resolve() };
+  }
   if (target.startsWith('binary://')) {
     throw new ShimError(
       'Unimplemented',
@@ -52,6 +56,19 @@ function sink(stream: Writable): LineSink {
       if (broken || stream.writableLength > MAX_QUEUED) return;
       stream.write(line.endsWith('\n') ? line : `${line}\n`);
     },
+    flushed: () =>
+      new Promise((resolve) => {
+        if (broken || stream.destroyed || stream.writableLength === 0) {
+          resolve();
+          return;
+        }
+        // Bounded: a reader that never drains the FIFO must not hold the task's exit forever.
+        const timer = setTimeout(resolve, 1000);
+        stream.write('', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
     close: () =>
       new Promise((resolve) => {
         if (broken || stream.destroyed) {
