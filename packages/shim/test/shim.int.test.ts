@@ -190,6 +190,54 @@ describe('containerd-shim-spin-v2 under containerd', () => {
     await expectNothingLeft();
   });
 
+  it('resolves variables from the container env and reads /runtime-config.toml from its root', async () => {
+    const rootfs = join(containerd.dir, 'rootfs', 'vars');
+    await mkdir(rootfs, { recursive: true });
+    await writeFile(
+      join(rootfs, 'spin.toml'),
+      `spin_manifest_version = 2\n[application]\nname = "vars"\n[variables]\ngreeting = { required = true }\n[[trigger.http]]\nroute = "/..."\ncomponent = "say"\n[component.say]\nsource = "${join(EXAMPLES_DIR, 'dist', 'tiny-variable.wasm')}"\n[component.say.variables]\nmessage = "{{ greeting }}"\n`,
+    );
+    const run = async (id: string) => {
+      const ns = await netns();
+      await containerd.ctrOk([
+        'run',
+        '-d',
+        '--runtime',
+        RUNTIME,
+        '--fifo-dir',
+        containerd.fifoDir,
+        '--with-ns',
+        `network:${ns.path}`,
+        '--env',
+        'GREETING=hello from the pod env',
+        '--log-uri',
+        `file://${join(containerd.dir, `${id}.log`)}`,
+        '--rootfs',
+        rootfs,
+        id,
+        '/',
+      ]);
+      return ns;
+    };
+    await writeFile(
+      join(rootfs, 'runtime-config.toml'),
+      '[key_value_store.default]\ntype = "spin"\npath = "kv.db"\n',
+    );
+    const ns = await run('vars');
+    expect(await getWhenUp(`http://${ns.address}/`)).toEqual({ status: 200, body: 'hello from the pod env' });
+    await killAndDelete('vars');
+
+    await writeFile(join(rootfs, 'runtime-config.toml'), '[key_value_store.default]\ntype = "nosuch"\n');
+    await run('bad-config');
+    expect((await events.waitFor('bad-config', '/tasks/exit')).event['exit_status']).toBe(137);
+    expect(await readFile(join(containerd.dir, 'bad-config.log'), 'utf8')).toContain(
+      join(rootfs, 'runtime-config.toml'),
+    );
+    await containerd.ctrOk(['task', 'delete', 'bad-config']).catch(() => undefined);
+    await containerd.ctrOk(['container', 'rm', 'bad-config']);
+    await expectNothingLeft();
+  });
+
   it('runs 20 apps at once, each in its own network namespace', async () => {
     const ids = Array.from({ length: 20 }, (_, index) => `many-${String(index)}`);
     const nets = await Promise.all(ids.map(() => netns()));
