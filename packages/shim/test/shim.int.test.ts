@@ -2,11 +2,12 @@
  * containerd runs Spin apps through the shim: Debian's containerd with a private config, `ctr run --runtime
  * io.containerd.spin.v2`, apps in network namespaces the test created, HTTP from the test process.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startContainerd, type Containerd } from './containerd/containerd-process.ts';
+import { CTR_BINARY, startContainerd, type Containerd } from './containerd/containerd-process.ts';
 import { mountPointsUnder } from './containerd/leftover-mounts.ts';
 import { createNetns, type Netns } from './containerd/netns.ts';
 import { listProcesses } from './containerd/process-table.ts';
@@ -237,6 +238,57 @@ describe('containerd-shim-spin-v2 under containerd', () => {
     await containerd.ctrOk(['container', 'rm', 'bad-config']);
     await expectNothingLeft();
   });
+
+  it('writes what a JS SDK component prints to the task stdout FIFO that an attached ctr reads', async () => {
+    const ns = await netns();
+    const rootfs = join(containerd.dir, 'rootfs', 'printer');
+    await mkdir(rootfs, { recursive: true });
+    await writeFile(
+      join(rootfs, 'spin.toml'),
+      `spin_manifest_version = 2\n[application]\nname = "printer"\n[[trigger.http]]\nroute = "/..."\ncomponent = "js"\n[component.js]\nsource = "${join(EXAMPLES_DIR, 'dist', 'js-hello.wasm')}"\n`,
+    );
+    // Not detached: ctr creates the FIFOs, copies the task's stdout to its own and exits with its status.
+    const attached = spawn(
+      CTR_BINARY,
+      [
+        '--address',
+        containerd.address,
+        '--namespace',
+        containerd.namespace,
+        'run',
+        '--runtime',
+        RUNTIME,
+        '--fifo-dir',
+        containerd.fifoDir,
+        '--with-ns',
+        `network:${ns.path}`,
+        '--rootfs',
+        rootfs,
+        'printer',
+        '/',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let printed = '';
+    attached.stdout.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
+    const exited = new Promise<number | null>((resolve) => attached.on('exit', resolve));
+    try {
+      const response = await getWhenUp(`http://${ns.address}/printed/path`, 120_000);
+      expect(response.status).toBe(200);
+      expect(response.body).toContain('path: /printed/path');
+      const deadline = Date.now() + 10_000;
+      while (!printed.includes('GET /printed/path') && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(printed).toContain('GET /printed/path');
+      await containerd.ctrOk(['task', 'kill', 'printer']);
+      expect(await exited).toBe(0);
+    } finally {
+      attached.kill('SIGKILL');
+    }
+    await containerd.ctrOk(['task', 'delete', 'printer']).catch(() => undefined);
+    await containerd.ctrOk(['container', 'rm', 'printer']);
+    await expectNothingLeft();
+  }, 240_000);
 
   it('runs 20 apps at once, each in its own network namespace', async () => {
     const ids = Array.from({ length: 20 }, (_, index) => `many-${String(index)}`);
