@@ -14,6 +14,8 @@ import { listProcesses } from './containerd/process-table.ts';
 import { EXAMPLES_DIR, exampleApp } from './images/example-apps.ts';
 import { TINY_HELLO_BODY } from './images/node-baseline-rootfs.ts';
 import { importSpinArtifact } from './images/spin-artifact-image.ts';
+import { startLocalRegistry } from './images/local-registry.ts';
+import { pullSpinArtifactFromRegistry } from './images/registry-spin-artifact.ts';
 import { importSpinTomlImage } from './images/spin-toml-image.ts';
 import { getWhenUp } from './support/http-probe.ts';
 import { SHIM_MAIN, shimDir } from './support/shim-under-test.ts';
@@ -58,7 +60,7 @@ afterAll(async () => {
 });
 
 /** `ctr run -d` of an image that containerd cannot unpack: an empty rootfs, the image named by annotation. */
-async function runArtifact(id: string, netns: Netns, extra: readonly string[] = []): Promise<void> {
+async function runArtifact(id: string, netns: Netns, image = ARTIFACT): Promise<void> {
   const rootfs = join(containerd.dir, 'rootfs', id);
   await mkdir(rootfs, { recursive: true });
   await containerd.ctrOk([
@@ -71,8 +73,7 @@ async function runArtifact(id: string, netns: Netns, extra: readonly string[] = 
     '--with-ns',
     `network:${netns.path}`,
     '--annotation',
-    `io.containerd.image.name=${ARTIFACT}`,
-    ...extra,
+    `io.containerd.image.name=${image}`,
     '--rootfs',
     rootfs,
     id,
@@ -93,16 +94,19 @@ async function killAndDelete(id: string, signal = 'SIGTERM'): Promise<void> {
   await containerd.ctrOk(['container', 'rm', id]);
 }
 
+/** The shim servers of this containerd. */
+function shimServers(): number[] {
+  return listProcesses()
+    .filter((p) => p.args.includes(SHIM_MAIN) && p.args.includes(containerd.address) && !p.zombie)
+    .map((p) => p.pid);
+}
+
 /** What must be gone once every task is deleted: the shim server, its socket, any mount. */
 async function expectNothingLeft(): Promise<void> {
   const deadline = Date.now() + 10_000;
-  const shims = () =>
-    listProcesses().filter(
-      (p) => p.args.some((arg) => arg === SHIM_MAIN) && p.args.includes(containerd.address),
-    );
-  while (shims().length > 0 && Date.now() < deadline)
+  while (shimServers().length > 0 && Date.now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 100));
-  expect(shims()).toEqual([]);
+  expect(shimServers()).toEqual([]);
   expect(existsSync(socketDir) ? readdirSync(socketDir) : []).toEqual([]);
   expect(mountPointsUnder(containerd.dir)).toEqual([]);
 }
@@ -125,6 +129,44 @@ describe('containerd-shim-spin-v2 under containerd', () => {
     const exit = events.forContainer('artifact').find((event) => event.topic === '/tasks/exit');
     expect(exit?.event['exit_status'] ?? 0).toBe(0);
     expect(exit?.namespace).toBe(containerd.namespace);
+    await expectNothingLeft();
+  });
+
+  it('serves a Spin artifact pushed to a local registry and fetched by containerd', async () => {
+    const registry = await startLocalRegistry(join(containerd.dir, 'registry'));
+    try {
+      const image = await pullSpinArtifactFromRegistry(
+        containerd,
+        registry,
+        exampleApp('tiny-hello'),
+        'spinkube/pulled',
+        'v1',
+      );
+      const ns = await netns();
+      await runArtifact('pulled', ns, image.name);
+      expect(await getWhenUp(`http://${ns.address}/`)).toEqual({ status: 200, body: TINY_HELLO_BODY });
+      await killAndDelete('pulled');
+    } finally {
+      await registry.stop();
+    }
+    await expectNothingLeft();
+  });
+
+  it('lets containerd clean up after the shim server is killed, and starts a new one for the next app', async () => {
+    const ns = await netns();
+    await runArtifact('orphan', ns);
+    await getWhenUp(`http://${ns.address}/`);
+    const [server] = shimServers();
+    expect(server).toBeDefined();
+    process.kill(server ?? 0, 'SIGKILL');
+    // containerd sees the shim go, runs `delete` for the task and reports its exit (137, as upstream).
+    expect((await events.waitFor('orphan', '/tasks/exit')).event['exit_status']).toBe(137);
+    await containerd.ctr(['task', 'delete', 'orphan']);
+    await containerd.ctrOk(['container', 'rm', 'orphan']);
+    const next = await netns();
+    await runArtifact('after-crash', next);
+    expect(await getWhenUp(`http://${next.address}/`)).toEqual({ status: 200, body: TINY_HELLO_BODY });
+    await killAndDelete('after-crash');
     await expectNothingLeft();
   });
 
@@ -299,8 +341,7 @@ describe('containerd-shim-spin-v2 under containerd', () => {
     }
     const answers = await Promise.all(nets.map((ns) => getWhenUp(`http://${ns.address}/`)));
     expect(answers.every((answer) => answer.status === 200 && answer.body === TINY_HELLO_BODY)).toBe(true);
-    const servers = listProcesses().filter((p) => p.args.includes(SHIM_MAIN) && p.args.includes('-socket'));
-    expect(servers).toHaveLength(1);
+    expect(shimServers()).toHaveLength(1);
     await Promise.all(ids.map((id) => killAndDelete(id)));
     for (const id of ids)
       expect(events.topicsFor(id)).toEqual(['/tasks/create', '/tasks/start', '/tasks/exit', '/tasks/delete']);
