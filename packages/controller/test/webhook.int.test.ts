@@ -250,8 +250,9 @@ describe('admission webhooks with self-managed certificates, called by a real ap
     const current = await admission.readValidatingWebhookConfiguration({ name: CONFIGURATION });
     const reapplied = configuration(CONFIGURATION, WEBHOOK, firstPort);
     reapplied.metadata = { name: CONFIGURATION, resourceVersion: current.metadata?.resourceVersion };
-    await admission.replaceValidatingWebhookConfiguration({ name: CONFIGURATION, body: reapplied });
+    // Counted before the replace: the manager's watch may put the caBundle back before the replace returns.
     const injectedBefore = first.stats.injected;
+    await admission.replaceValidatingWebhookConfiguration({ name: CONFIGURATION, body: reapplied });
 
     await vi.waitFor(async () => expect(await caBundles(CONFIGURATION)).toEqual([first.caBundle]), {
       timeout: 10_000,
