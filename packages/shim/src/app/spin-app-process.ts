@@ -64,44 +64,46 @@ export class SpinAppProcess {
   private async run(): Promise<void> {
     const { spec, log } = this.input;
     const settings = appSettings(spec.env);
-    const source = await findSpinApp({
-      containerd: this.input.containerd,
-      namespace: this.input.namespace,
-      containerId: this.input.id,
-      spec,
-      cacheDir: this.input.cacheDir,
-      log,
-    });
-    log(
-      source.origin.kind === 'oci'
-        ? `found ${source.origin.image} (${source.origin.digest}) in the content store`
-        : `found ${source.origin.path}`,
-    );
-    if (this.stopped()) return;
-    const env = mirrorVariables(settings.env, source.manifest.variables.keys());
-    const runtimeConfig = hostPath(spec, RUNTIME_CONFIG_PATH);
-    const stateDir = hostPath(spec, '/.spin');
-    await mkdir(stateDir, { recursive: true });
-    const listener = await listenIn(spec.network, settings.listen.host, settings.listen.port);
-    log(`listening on ${settings.listen.host}:${String(settings.listen.port)}`);
-    if (this.stopped()) {
-      listener.close();
-      return;
-    }
-    const served = await serveApp(
-      loadApp({
+    // The socket (a helper process in the pod's namespace) opens while the app is found and compiled.
+    const listening = listenIn(spec.network, settings.listen.host, settings.listen.port);
+    listening.catch(() => undefined); // awaited below; a failure there is the app's failure
+    let handedOver = false;
+    try {
+      const source = await findSpinApp({
+        containerd: this.input.containerd,
+        namespace: this.input.namespace,
+        containerId: this.input.id,
+        spec,
+        cacheDir: this.input.cacheDir,
+        log,
+      });
+      log(
+        source.origin.kind === 'oci'
+          ? `found ${source.origin.image} (${source.origin.digest}) in the content store`
+          : `found ${source.origin.path}`,
+      );
+      if (this.stopped()) return;
+      const runtimeConfig = hostPath(spec, RUNTIME_CONFIG_PATH);
+      const stateDir = hostPath(spec, '/.spin');
+      await mkdir(stateDir, { recursive: true });
+      const loading = loadApp({
         from: source.origin.kind === 'oci' ? source.origin.image : source.origin.path,
         manifest: source.manifest,
         stateDir,
         cacheDir: this.input.cacheDir,
         runtimeConfigFile: existsSync(runtimeConfig) ? runtimeConfig : null,
-        env,
+        env: mirrorVariables(settings.env, source.manifest.variables.keys()),
         ...(settings.componentIds.length > 0 ? { componentIds: settings.componentIds } : {}),
         ...(settings.maxInstanceMemory === undefined
           ? {}
           : { maxInstanceMemory: settings.maxInstanceMemory }),
-      }),
-      {
+      });
+      // serveApp reports a failed load; until then it must not count as unhandled.
+      loading.catch(() => undefined);
+      const listener = await listening;
+      log(`listening on ${settings.listen.host}:${String(settings.listen.port)}`);
+      if (this.stopped()) return;
+      const served = await serveApp(loading, {
         server: listener.server,
         pool: this.input.pool,
         stdout: (line) => {
@@ -110,17 +112,24 @@ export class SpinAppProcess {
         stderr: (line) => {
           this.input.stderr.write(line);
         },
-      },
-    ).catch((error: unknown) => {
-      listener.close();
-      throw error;
-    });
-    listener.handOver(served.server);
-    this.served = served;
-    log(
-      `serving ${source.manifest.application.name} on ${settings.listen.host}:${String(settings.listen.port)}`,
-    );
-    if (this.stopSignal !== undefined) await this.stop(served, this.stopSignal);
+      });
+      listener.handOver(served.server);
+      handedOver = true;
+      this.served = served;
+      log(
+        `serving ${source.manifest.application.name} on ${settings.listen.host}:${String(settings.listen.port)}`,
+      );
+      if (this.stopSignal !== undefined) await this.stop(served, this.stopSignal);
+    } finally {
+      if (!handedOver) {
+        void listening.then(
+          (listener) => {
+            listener.close();
+          },
+          () => undefined,
+        );
+      }
+    }
   }
 
   /** A signal arrived while starting: end now with the status it asks for. */

@@ -124,6 +124,8 @@ export async function runShimServer(flags: ServerFlags): Promise<void> {
     process.exit(0);
   }
   if (flags.id) claims.claim(flags.id);
+  // The first app should not wait for worker threads to boot: they start now, while containerd creates it.
+  sharedPool().boot();
   process.send?.({ ready: true });
   if (process.connected) process.disconnect();
   // `start` stops reading stderr once the server is up: from now on server lines go to task logs only.
