@@ -3,20 +3,17 @@
  * socket, runs the apps on one shared worker pool, publishes task events, and exits once containerd has
  * shut down its last task. Errors in one task never end the server: other pods' apps run in it too.
  */
-import { join } from 'node:path';
-import { WorkerPool } from '@spinkube/runtime';
-import { ContainerdClient } from '../content/containerd-client.js';
 import { EventPublisher } from '../events/event-publisher.js';
-import { SpinAppProcess } from '../app/spin-app-process.js';
 import { socketPathFromUri } from '../launch/server-socket.js';
 import { claimServer } from '../launch/claim-server.js';
 import { Messages } from '../proto/shim-messages.js';
+import { DeferredProcess } from '../task/deferred-process.js';
 import { TaskService, TASK_SERVICES } from '../task/task-service.js';
 import { TtrpcServer } from '../ttrpc/server.js';
 import { SHIM_VERSION } from '../version.js';
 import { CLAIM_TTL_MS, LAUNCHER_SERVICE, LaunchClaims } from './launch-claims.js';
+import type { AppHost } from './app-host.js';
 import { ShimLog } from './shim-log.js';
-import { shimDataDir, workerPoolSize } from './shim-settings.js';
 
 export interface ServerFlags {
   readonly namespace: string;
@@ -33,10 +30,17 @@ export async function runShimServer(flags: ServerFlags): Promise<void> {
   const publisher = new EventPublisher(ttrpcAddress, (level, message) => {
     log.log(level, message);
   });
-  const containerd = new ContainerdClient(flags.address);
-  const cacheDir = join(shimDataDir(), 'cache');
-  let pool: WorkerPool | undefined;
-  const sharedPool = () => (pool ??= new WorkerPool(workerPoolSize()));
+  // Loaded once the socket listens (see app-host.ts); every app task waits for it.
+  let hostLoading: Promise<AppHost> | undefined;
+  const appHost = () =>
+    (hostLoading ??= import('./app-host.js').then(({ createAppHost }) =>
+      createAppHost({
+        containerdAddress: flags.address,
+        log: (input, message) => {
+          log.log('info', message, { id: input.id }, `${input.namespace}/${input.id}`);
+        },
+      }),
+    ));
 
   let exiting = false;
   // A server that gets no task at all (containerd gave up on the start) does not linger.
@@ -57,15 +61,12 @@ export async function runShimServer(flags: ServerFlags): Promise<void> {
       scheduleExitCheck();
     },
     appProcess: (input) =>
-      new SpinAppProcess({
-        ...input,
-        containerd,
-        pool: sharedPool(),
-        cacheDir,
-        log: (message) => {
-          log.log('info', message, { id: input.id }, `${input.namespace}/${input.id}`);
+      new DeferredProcess(
+        appHost().then((host) => host.process(input)),
+        (error) => {
+          input.stderr.write(`Error: the shim could not load its runtime: ${String(error)}`);
         },
-      }),
+      ),
   });
 
   const server = new TtrpcServer();
@@ -93,8 +94,7 @@ export async function runShimServer(flags: ServerFlags): Promise<void> {
     claims.close();
     await server.close().catch(() => undefined);
     await publisher.close();
-    await pool?.close();
-    containerd.close();
+    await (await hostLoading?.catch(() => undefined))?.close();
     await log.close();
     process.exit(code);
   }
@@ -124,9 +124,12 @@ export async function runShimServer(flags: ServerFlags): Promise<void> {
     process.exit(0);
   }
   if (flags.id) claims.claim(flags.id);
-  // The first app should not wait for worker threads to boot: they start now, while containerd creates it.
-  sharedPool().boot();
   process.send?.({ ready: true });
+  // The first app should not wait for the runtime to load and worker threads to boot: that happens now,
+  // while containerd connects and creates it.
+  void appHost().catch((error: unknown) => {
+    log.log('error', `loading the runtime failed: ${String(error)}`);
+  });
   if (process.connected) process.disconnect();
   // `start` stops reading stderr once the server is up: from now on server lines go to task logs only.
   process.stderr.on('error', () => undefined);

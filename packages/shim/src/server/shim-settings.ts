@@ -1,6 +1,5 @@
 /** Node-level settings the server reads from its environment (containerd's, passed on to the shim). */
 import { availableParallelism } from 'node:os';
-import { DEFAULT_REQUEST_TIMEOUT_MS } from '@spinkube/runtime';
 
 /** Where the shim keeps its cache of layers and compiled components (and the executable's extracted files). */
 export const DATA_DIR_ENV = 'SPINKUBE_SHIM_DATA_DIR';
@@ -12,16 +11,8 @@ export function shimDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return env[DATA_DIR_ENV] || DEFAULT_DATA_DIR;
 }
 
-export function workerPoolSize(env: NodeJS.ProcessEnv = process.env): {
-  size: number;
-  maxSize: number;
-  requestTimeoutMs: number;
-} {
+export function workerPoolSize(env: NodeJS.ProcessEnv = process.env): { size: number; maxSize: number } {
   const configured = Number(env[WORKERS_ENV]);
   const size = Number.isInteger(configured) && configured > 0 ? configured : 2;
-  return {
-    size,
-    maxSize: Math.max(size, availableParallelism() * 4),
-    requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
-  };
+  return { size, maxSize: Math.max(size, availableParallelism() * 4) };
 }
