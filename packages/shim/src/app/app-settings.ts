@@ -5,11 +5,12 @@
  * every variable the app declares).
  */
 import { SpinEnv } from '@spinkube/api';
+import { parseListenAddress, type ListenAddress } from '@spinkube/runtime';
 import { ShimError } from '../errors.js';
 
 export interface AppSettings {
   readonly env: Readonly<Record<string, string>>;
-  readonly listen: { readonly host: string; readonly port: number };
+  readonly listen: ListenAddress;
   readonly componentIds: readonly string[];
   readonly maxInstanceMemory?: number;
 }
@@ -66,14 +67,14 @@ export function mirrorVariables(
   return result;
 }
 
-function parseListen(text: string): { host: string; port: number } {
-  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
-  const port = Number(match?.[3]);
-  if (!match || port > 65535) {
+/** The runtime's own parser (`spin up --listen` syntax), with the variable's name in the error. */
+function parseListen(text: string): ListenAddress {
+  try {
+    return parseListenAddress(text);
+  } catch {
     throw new ShimError(
       'InvalidArgument',
       `${SpinEnv.httpListenAddr}="${text}" must be host:port, e.g. 0.0.0.0:80 or [::]:8080`,
     );
   }
-  return { host: match[1] ?? match[2] ?? '', port };
 }
