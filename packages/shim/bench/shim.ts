@@ -14,7 +14,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startContainerd } from '../test/containerd/containerd-process.ts';
@@ -23,7 +23,8 @@ import { listProcesses } from '../test/containerd/process-table.ts';
 import { exampleApp } from '../test/images/example-apps.ts';
 import { nodeBaselineRootfs } from '../test/images/node-baseline-rootfs.ts';
 import { importSpinArtifact } from '../test/images/spin-artifact-image.ts';
-import { shimDir, SHIM_MAIN } from '../test/support/shim-under-test.ts';
+import { shimDir, shimProcesses } from '../test/support/shim-under-test.ts';
+import { artifactRunArgs } from '../test/support/spin-run.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,7 +35,6 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 const extraApps = Number(values.apps);
-const RUNTIME = 'io.containerd.spin.v2';
 const IMAGE = 'localhost:5000/bench/tiny-hello:v1';
 const SEA = join(import.meta.dirname, '..', 'dist', 'containerd-shim-spin-v2');
 
@@ -47,7 +47,7 @@ if (values.sea) {
   if (!existsSync(SEA)) throw new Error(`${SEA} is missing: npx nx run shim:package`);
   await mkdir(binDir, { recursive: true });
   await rm(join(binDir, 'containerd-shim-spin-v2'), { force: true });
-  await import('node:fs/promises').then((fs) => fs.symlink(SEA, join(binDir, 'containerd-shim-spin-v2')));
+  await symlink(SEA, join(binDir, 'containerd-shim-spin-v2'));
 } else {
   await shimDir(binDir);
 }
@@ -66,24 +66,7 @@ try {
   const spin = async (): Promise<{ id: string; ms: number; netns: Netns }> => {
     const id = `spin-${String(++counter)}`;
     const netns = await newNetns();
-    const rootfs = join(dir, 'rootfs', id);
-    await mkdir(rootfs, { recursive: true });
-    const ms = await timeToFirst200(netns, 80, [
-      'run',
-      '-d',
-      '--runtime',
-      RUNTIME,
-      '--fifo-dir',
-      containerd.fifoDir,
-      '--with-ns',
-      `network:${netns.path}`,
-      '--annotation',
-      `io.containerd.image.name=${IMAGE}`,
-      '--rootfs',
-      rootfs,
-      id,
-      '/',
-    ]);
+    const ms = await timeToFirst200(netns, 80, await artifactRunArgs(containerd, netns.path, id, IMAGE, dir));
     return { id, ms, netns };
   };
   const runc = async (): Promise<{ id: string; ms: number; netns: Netns }> => {
@@ -140,11 +123,11 @@ try {
   }
 
   progress(`memory: 1 app, then ${String(1 + extraApps)} apps of each kind`);
-  const spinOne = memory(spinProcesses());
+  const spinOne = memory(shimServers());
   const spinIds = [keeper.id];
   for (let index = 0; index < extraApps; index++) spinIds.push((await spin()).id);
   await exercise(namespaces.slice(-extraApps));
-  const spinMany = memory(spinProcesses());
+  const spinMany = memory(shimServers());
   const runcIds = [(await runc()).id];
   const runcOne = memory(runcProcesses(runcIds));
   for (let index = 0; index < extraApps; index++) runcIds.push((await runc()).id);
@@ -248,25 +231,12 @@ async function stop(id: string): Promise<void> {
 }
 
 function shimServers(): number[] {
-  return listProcesses()
-    .filter(
-      (p) =>
-        p.args.includes('-socket') &&
-        p.args.includes(containerd.address) &&
-        (p.args.includes(SHIM_MAIN) ||
-          p.args[0] === SEA ||
-          p.args[0]?.endsWith('containerd-shim-spin-v2') === true),
-    )
-    .map((p) => p.pid);
+  return shimProcesses(containerd.address, { serversOnly: true });
 }
 
 async function serverGone(): Promise<void> {
   for (let attempt = 0; attempt < 200 && shimServers().length > 0; attempt++)
     await new Promise((resolve) => setTimeout(resolve, 50));
-}
-
-function spinProcesses(): number[] {
-  return shimServers();
 }
 
 /** Each runc container's processes: its shim (given the container id) and what runs inside. */

@@ -16,6 +16,7 @@ import { exampleApp } from './images/example-apps.ts';
 import { TINY_HELLO_BODY } from './images/node-baseline-rootfs.ts';
 import { importSpinArtifact } from './images/spin-artifact-image.ts';
 import { getWhenUp } from './support/http-probe.ts';
+import { artifactRunArgs } from './support/spin-run.ts';
 import { TaskEvents } from './support/task-events.ts';
 
 const packageRoot = resolve(import.meta.dirname, '..');
@@ -198,23 +199,7 @@ describe('containerd-shim-spin-v2 as a single executable under containerd', () =
   it('runs a Spin artifact from the pod network namespace, its server with MALLOC_ARENA_MAX=2, and stops', async () => {
     const netns = await createNetns();
     try {
-      const rootfs = freshDir('rootfs');
-      await containerd.ctrOk([
-        'run',
-        '-d',
-        '--runtime',
-        'io.containerd.spin.v2',
-        '--fifo-dir',
-        containerd.fifoDir,
-        '--with-ns',
-        `network:${netns.path}`,
-        '--annotation',
-        `io.containerd.image.name=${ARTIFACT}`,
-        '--rootfs',
-        rootfs,
-        'sea',
-        '/',
-      ]);
+      await containerd.ctrOk(await artifactRunArgs(containerd, netns.path, 'sea', ARTIFACT, containerd.dir));
       expect(await getWhenUp(`http://${netns.address}/`)).toEqual({ status: 200, body: TINY_HELLO_BODY });
 
       const servers = () =>

@@ -10,7 +10,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CTR_BINARY, startContainerd, type Containerd } from './containerd/containerd-process.ts';
 import { mountPointsUnder } from './containerd/leftover-mounts.ts';
 import { createNetns, type Netns } from './containerd/netns.ts';
-import { listProcesses } from './containerd/process-table.ts';
 import { EXAMPLES_DIR, exampleApp } from './images/example-apps.ts';
 import { TINY_HELLO_BODY } from './images/node-baseline-rootfs.ts';
 import { importSpinArtifact } from './images/spin-artifact-image.ts';
@@ -18,10 +17,10 @@ import { startLocalRegistry } from './images/local-registry.ts';
 import { pullSpinArtifactFromRegistry } from './images/registry-spin-artifact.ts';
 import { importSpinTomlImage } from './images/spin-toml-image.ts';
 import { getWhenUp } from './support/http-probe.ts';
-import { SHIM_MAIN, shimDir } from './support/shim-under-test.ts';
+import { shimDir, shimProcesses } from './support/shim-under-test.ts';
+import { artifactRunArgs, spinRunArgs } from './support/spin-run.ts';
 import { TaskEvents } from './support/task-events.ts';
 
-const RUNTIME = 'io.containerd.spin.v2';
 const ARTIFACT = 'localhost:5000/spinkube/tiny-hello:v1';
 const TOML_IMAGE = 'localhost:5000/spinkube/tiny-hello-toml:v1';
 
@@ -59,26 +58,16 @@ afterAll(async () => {
   await containerd.stop();
 });
 
-/** `ctr run -d` of an image that containerd cannot unpack: an empty rootfs, the image named by annotation. */
 async function runArtifact(id: string, netns: Netns, image = ARTIFACT): Promise<void> {
+  await containerd.ctrOk(await artifactRunArgs(containerd, netns.path, id, image, containerd.dir));
+}
+
+/** A root filesystem directory holding `/spin.toml`, for `ctr run --rootfs`. */
+async function rootfsWithManifest(id: string, manifest: string): Promise<string> {
   const rootfs = join(containerd.dir, 'rootfs', id);
   await mkdir(rootfs, { recursive: true });
-  await containerd.ctrOk([
-    'run',
-    '-d',
-    '--runtime',
-    RUNTIME,
-    '--fifo-dir',
-    containerd.fifoDir,
-    '--with-ns',
-    `network:${netns.path}`,
-    '--annotation',
-    `io.containerd.image.name=${image}`,
-    '--rootfs',
-    rootfs,
-    id,
-    '/',
-  ]);
+  await writeFile(join(rootfs, 'spin.toml'), manifest);
+  return rootfs;
 }
 
 async function netns(): Promise<Netns> {
@@ -94,11 +83,9 @@ async function killAndDelete(id: string, signal = 'SIGTERM'): Promise<void> {
   await containerd.ctrOk(['container', 'rm', id]);
 }
 
-/** The shim servers of this containerd. */
+/** Every shim process of this containerd (servers, and `start` or `delete` still running). */
 function shimServers(): number[] {
-  return listProcesses()
-    .filter((p) => p.args.includes(SHIM_MAIN) && p.args.includes(containerd.address) && !p.zombie)
-    .map((p) => p.pid);
+  return shimProcesses(containerd.address);
 }
 
 /** What must be gone once every task is deleted: the shim server, its socket, any mount. */
@@ -172,21 +159,15 @@ describe('containerd-shim-spin-v2 under containerd', () => {
 
   it('serves an image holding /spin.toml, mounting its snapshot as the root filesystem', async () => {
     const ns = await netns();
-    await containerd.ctrOk([
-      'run',
-      '-d',
-      '--runtime',
-      RUNTIME,
-      '--fifo-dir',
-      containerd.fifoDir,
-      '--with-ns',
-      `network:${ns.path}`,
-      '--env',
-      'SPIN_HTTP_LISTEN_ADDR=0.0.0.0:8080',
-      TOML_IMAGE,
-      'toml',
-      '/',
-    ]);
+    await containerd.ctrOk(
+      spinRunArgs(containerd, ns.path, [
+        '--env',
+        'SPIN_HTTP_LISTEN_ADDR=0.0.0.0:8080',
+        TOML_IMAGE,
+        'toml',
+        '/',
+      ]),
+    );
     expect(await getWhenUp(`http://${ns.address}:8080/`)).toEqual({ status: 200, body: TINY_HELLO_BODY });
     const bundleRoot = join(
       containerd.state,
@@ -202,29 +183,14 @@ describe('containerd-shim-spin-v2 under containerd', () => {
 
   it('ends an app that cannot start with 137 and the reason in its stderr', async () => {
     const ns = await netns();
-    const rootfs = join(containerd.dir, 'rootfs', 'broken');
-    await mkdir(rootfs, { recursive: true });
-    await writeFile(
-      join(rootfs, 'spin.toml'),
+    const rootfs = await rootfsWithManifest(
+      'broken',
       `spin_manifest_version = 2\n[application]\nname = "broken"\n[[trigger.http]]\nroute = "/..."\ncomponent = "broken"\n[component.broken]\nsource = "${join(EXAMPLES_DIR, 'dist', 'tiny-unsupported.wasm')}"\n`,
     );
     const log = join(containerd.dir, 'broken.log');
-    await containerd.ctrOk([
-      'run',
-      '-d',
-      '--runtime',
-      RUNTIME,
-      '--fifo-dir',
-      containerd.fifoDir,
-      '--with-ns',
-      `network:${ns.path}`,
-      '--log-uri',
-      `file://${log}`,
-      '--rootfs',
-      rootfs,
-      'broken',
-      '/',
-    ]);
+    await containerd.ctrOk(
+      spinRunArgs(containerd, ns.path, ['--log-uri', `file://${log}`, '--rootfs', rootfs, 'broken', '/']),
+    );
     const exit = await events.waitFor('broken', '/tasks/exit');
     expect(exit.event['exit_status']).toBe(137);
     expect(await readFile(log, 'utf8')).toMatch(/Error: .*does not provide every interface the app imports/);
@@ -234,32 +200,24 @@ describe('containerd-shim-spin-v2 under containerd', () => {
   });
 
   it('resolves variables from the container env and reads /runtime-config.toml from its root', async () => {
-    const rootfs = join(containerd.dir, 'rootfs', 'vars');
-    await mkdir(rootfs, { recursive: true });
-    await writeFile(
-      join(rootfs, 'spin.toml'),
+    const rootfs = await rootfsWithManifest(
+      'vars',
       `spin_manifest_version = 2\n[application]\nname = "vars"\n[variables]\ngreeting = { required = true }\n[[trigger.http]]\nroute = "/..."\ncomponent = "say"\n[component.say]\nsource = "${join(EXAMPLES_DIR, 'dist', 'tiny-variable.wasm')}"\n[component.say.variables]\nmessage = "{{ greeting }}"\n`,
     );
     const run = async (id: string) => {
       const ns = await netns();
-      await containerd.ctrOk([
-        'run',
-        '-d',
-        '--runtime',
-        RUNTIME,
-        '--fifo-dir',
-        containerd.fifoDir,
-        '--with-ns',
-        `network:${ns.path}`,
-        '--env',
-        'GREETING=hello from the pod env',
-        '--log-uri',
-        `file://${join(containerd.dir, `${id}.log`)}`,
-        '--rootfs',
-        rootfs,
-        id,
-        '/',
-      ]);
+      await containerd.ctrOk(
+        spinRunArgs(containerd, ns.path, [
+          '--env',
+          'GREETING=hello from the pod env',
+          '--log-uri',
+          `file://${join(containerd.dir, `${id}.log`)}`,
+          '--rootfs',
+          rootfs,
+          id,
+          '/',
+        ]),
+      );
       return ns;
     };
     await writeFile(
@@ -283,10 +241,8 @@ describe('containerd-shim-spin-v2 under containerd', () => {
 
   it('writes what a JS SDK component prints to the task stdout FIFO that an attached ctr reads', async () => {
     const ns = await netns();
-    const rootfs = join(containerd.dir, 'rootfs', 'printer');
-    await mkdir(rootfs, { recursive: true });
-    await writeFile(
-      join(rootfs, 'spin.toml'),
+    const rootfs = await rootfsWithManifest(
+      'printer',
       `spin_manifest_version = 2\n[application]\nname = "printer"\n[[trigger.http]]\nroute = "/..."\ncomponent = "js"\n[component.js]\nsource = "${join(EXAMPLES_DIR, 'dist', 'js-hello.wasm')}"\n`,
     );
     // Not detached: ctr creates the FIFOs, copies the task's stdout to its own and exits with its status.
@@ -297,17 +253,7 @@ describe('containerd-shim-spin-v2 under containerd', () => {
         containerd.address,
         '--namespace',
         containerd.namespace,
-        'run',
-        '--runtime',
-        RUNTIME,
-        '--fifo-dir',
-        containerd.fifoDir,
-        '--with-ns',
-        `network:${ns.path}`,
-        '--rootfs',
-        rootfs,
-        'printer',
-        '/',
+        ...spinRunArgs(containerd, ns.path, ['--rootfs', rootfs, 'printer', '/'], { detach: false }),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -379,22 +325,16 @@ describe('containerd-shim-spin-v2 under containerd', () => {
     const ns = await netns();
     const rootfs = join(containerd.dir, 'rootfs', 'sandbox');
     await mkdir(rootfs, { recursive: true });
-    await containerd.ctrOk([
-      'run',
-      '-d',
-      '--runtime',
-      RUNTIME,
-      '--fifo-dir',
-      containerd.fifoDir,
-      '--with-ns',
-      `network:${ns.path}`,
-      '--annotation',
-      'io.kubernetes.cri.container-type=sandbox',
-      '--rootfs',
-      rootfs,
-      'sandbox',
-      '/pause',
-    ]);
+    await containerd.ctrOk(
+      spinRunArgs(containerd, ns.path, [
+        '--annotation',
+        'io.kubernetes.cri.container-type=sandbox',
+        '--rootfs',
+        rootfs,
+        'sandbox',
+        '/pause',
+      ]),
+    );
     await events.waitFor('sandbox', '/tasks/start');
     expect(await containerd.ctrOk(['task', 'ls'])).toMatch(/sandbox\s+\d+\s+RUNNING/);
     await killAndDelete('sandbox');

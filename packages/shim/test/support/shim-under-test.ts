@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { listProcesses } from '../containerd/process-table.ts';
 
 export const SHIM_MAIN = join(import.meta.dirname, '..', '..', 'dist', 'main.js');
 
@@ -20,4 +21,22 @@ export async function shimDir(dir: string): Promise<string> {
   );
   await chmod(wrapper, 0o755);
   return dir;
+}
+
+/**
+ * The shim's live processes for one containerd, however the shim is run (dist or executable): every action
+ * is given `-address <containerd socket>`; only the servers also get `-socket`.
+ */
+export function shimProcesses(containerdAddress: string, { serversOnly = false } = {}): number[] {
+  return listProcesses()
+    .filter((p) => {
+      const at = p.args.indexOf('-address');
+      return (
+        !p.zombie &&
+        at !== -1 &&
+        p.args[at + 1] === containerdAddress &&
+        (!serversOnly || p.args.includes('-socket'))
+      );
+    })
+    .map((p) => p.pid);
 }
