@@ -24,7 +24,13 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getRawAsset } from 'node:sea';
 import { pathToFileURL } from 'node:url';
-import { APP_ASSET_PREFIX, DATA_DIR_ENV, PROGRAM, type SeaManifest } from './sea-manifest.ts';
+import {
+  APP_ASSET_PREFIX,
+  DATA_DIR_ENV,
+  DEFAULT_DATA_DIR,
+  PROGRAM,
+  type SeaManifest,
+} from './sea-manifest.ts';
 
 /** Replaced at bundle time by package-sea.ts. */
 declare const SEA_MANIFEST: SeaManifest;
@@ -36,8 +42,8 @@ class StartError extends Error {}
 function dataDirCandidates(env: NodeJS.ProcessEnv): string[] {
   const explicit = env[DATA_DIR_ENV];
   if (explicit) return [explicit];
-  // The shim keeps its own cache in the same place (src/server/shim-settings.ts).
-  const candidates = [`/var/lib/${PROGRAM}`];
+  // The shim keeps its own cache in the same place.
+  const candidates = [DEFAULT_DATA_DIR];
   const xdg = env['XDG_CACHE_HOME'];
   if (xdg) candidates.push(join(xdg, PROGRAM));
   const home = env['HOME'] ?? safeHomedir();

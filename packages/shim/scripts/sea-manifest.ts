@@ -21,6 +21,6 @@ export interface SeaFile {
 export const APP_ASSET_PREFIX = 'app/';
 /** Asset key prefix of jco-transpile's core wasm modules, compiled from memory, never written to disk. */
 export const JCO_ASSET_PREFIX = 'jco/';
-/** Overrides where the app bundle is extracted. */
-export const DATA_DIR_ENV = 'SPINKUBE_SHIM_DATA_DIR';
+/** Overrides where the app bundle is extracted: the shim's own data directory and its default. */
+export { DATA_DIR_ENV, DEFAULT_DATA_DIR } from '../src/server/shim-settings.ts';
 export const PROGRAM = 'containerd-shim-spin-v2';
