@@ -22,7 +22,11 @@ export default tseslint.config(
     languageOptions: {
       globals: { ...globals.node },
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', '*.ts', 'tools/*.mjs', 'tools/*.ts'] },
+        // Root files and tools/ belong to no package; they are checked with tsconfig.tools.json (Node's types).
+        projectService: {
+          allowDefaultProject: ['*.js', '*.ts', 'tools/*.mjs', 'tools/*.ts'],
+          defaultProject: 'tsconfig.tools.json',
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

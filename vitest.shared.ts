@@ -1,7 +1,16 @@
 import { defineProject } from 'vitest/config';
 
+/**
+ * Projects whose tests need root: they start containerd, mount filesystems and create network namespaces.
+ * As a normal user, scripts/test.sh runs these through sudo and everything else as the user; run alone
+ * without root, each of their files fails with one message saying so.
+ */
+export const ROOT_PROJECTS: readonly string[] = ['@spinkube/shim (integration)'];
+
+const REQUIRE_ROOT_SETUP = new URL('./tools/vitest-require-root.ts', import.meta.url).pathname;
+
 /** Unit tests of a package: `*.test.ts` beside the code, no external processes. */
-export function packageProject(name: string) {
+export function packageProject(name: string, options: { readonly globalSetup?: string[] } = {}) {
   return defineProject({
     test: {
       name,
@@ -10,6 +19,7 @@ export function packageProject(name: string) {
       environment: 'node',
       restoreMocks: true,
       testTimeout: 30_000,
+      ...(options.globalSetup ? { globalSetup: options.globalSetup } : {}),
     },
   });
 }
@@ -19,12 +29,15 @@ export function packageProject(name: string) {
  * once for the run (e.g. a local Kubernetes cluster) and stops at the end.
  */
 export function integrationProject(name: string, globalSetup: string[]) {
+  const projectName = `${name} (integration)`;
+  const needsRoot = ROOT_PROJECTS.includes(projectName);
   return defineProject({
     test: {
-      name: `${name} (integration)`,
+      name: projectName,
       include: ['test/**/*.int.test.ts'],
       environment: 'node',
       globalSetup,
+      ...(needsRoot ? { setupFiles: [REQUIRE_ROOT_SETUP], env: { SPINKUBE_ROOT_PROJECT: projectName } } : {}),
       testTimeout: 180_000,
       hookTimeout: 1_800_000,
     },

@@ -1,3 +1,3 @@
 import { packageProject } from '../../vitest.shared.ts';
 
-export default packageProject('@spinkube/api');
+export default packageProject('@spinkube/api', { globalSetup: ['./test/kubernetes-openapi-setup.ts'] });

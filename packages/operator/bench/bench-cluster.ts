@@ -14,11 +14,13 @@ import {
   type V1CustomResourceDefinition,
   type V1RuntimeClass,
 } from '@kubernetes/client-node';
+import { upstreamFixtures } from '@spinkube/dev-cache';
 import { startCluster, type TestCluster } from '@spinkube/test-cluster';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 const CRD_DIR = join(REPO, 'charts', 'spinkube-crds', 'templates');
-export const SAMPLES_DIR = join(REPO, '..', 'shared', 'fixtures', 'upstream', 'spin-operator-samples');
+
+const samples = await upstreamFixtures('spin-operator-samples');
 
 export const SpinKubeApi = { group: 'core.spinkube.dev', version: 'v1alpha1' } as const;
 
@@ -51,7 +53,7 @@ export async function startBenchCluster(
 
 /** An upstream sample, parsed with client-node's `loadYaml`. */
 export function sample(file: string): unknown {
-  return loadYaml(readFileSync(join(SAMPLES_DIR, file), 'utf8'));
+  return loadYaml(samples.text(file));
 }
 
 async function installCrds(cluster: TestCluster): Promise<void> {

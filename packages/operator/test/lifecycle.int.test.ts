@@ -5,8 +5,6 @@
  * the scale subresource and `status.observedGeneration`. Where this operator reacts faster than upstream (a
  * watch instead of upstream's back-off retries), the test checks the reaction came before the retry was due.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   ApiException,
   ApiextensionsV1Api,
@@ -25,7 +23,7 @@ import { useNamespace } from '@spinkube/test-cluster/vitest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { startOperatorProcess, type OperatorProcess } from './operator-process.js';
-import { SAMPLES_DIR } from './upstream-samples.js';
+import { sampleText } from './upstream-samples.js';
 
 const { kubeConfig, kubeconfigPath, namespace } = useNamespace('lifecycle');
 const apps = kubeConfig.makeApiClient(AppsV1Api);
@@ -44,7 +42,7 @@ let operator: OperatorProcess;
 
 /** The first object of `kind` in a sample file, as parsed. */
 function sampleObject(file: string, kind: string): { kind?: string } {
-  const found = parseAllDocuments(readFileSync(join(SAMPLES_DIR, file), 'utf8'))
+  const found = parseAllDocuments(sampleText(file))
     .map((document) => document.toJS() as { kind?: string } | null)
     .find((object) => object?.kind === kind);
   if (!found) throw new Error(`${file} holds no ${kind}`);

@@ -14,8 +14,6 @@
  * it is created as `pv-volume-<namespace>`, pre-bound to this namespace's claim, and removed afterwards.
  */
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   ApiException,
   AppsV1Api,
@@ -40,7 +38,7 @@ import { useNamespace } from '@spinkube/test-cluster/vitest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { startOperatorProcess, type OperatorProcess } from './operator-process.js';
-import { SAMPLES_DIR } from './upstream-samples.js';
+import { sampleText } from './upstream-samples.js';
 
 const { kubeConfig, kubeconfigPath, namespace } = useNamespace('samples');
 const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
@@ -62,7 +60,7 @@ interface SampleObject {
 }
 
 function sample(file: string): SampleObject[] {
-  return parseAllDocuments(readFileSync(join(SAMPLES_DIR, file), 'utf8'))
+  return parseAllDocuments(sampleText(file))
     .map((document) => document.toJS() as SampleObject | null)
     .filter((object): object is SampleObject => object !== null);
 }

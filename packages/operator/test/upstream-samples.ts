@@ -1,21 +1,13 @@
-/** Upstream's sample manifests (shared fixtures, never edited), read for the integration tests. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+/** Upstream's sample manifests, pinned in packages/dev-cache/upstream-fixtures.json and never edited. */
+import { upstreamFixtures } from '@spinkube/dev-cache';
 import { parse } from 'yaml';
 
-export const SAMPLES_DIR = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'fixtures',
-  'upstream',
-  'spin-operator-samples',
-);
+const samples = await upstreamFixtures('spin-operator-samples');
+
+/** A sample's text, e.g. `sampleText('simple.yaml')` or `sampleText('elsewhere/….yaml')`. */
+export const sampleText = (file: string): string => samples.text(file);
 
 /** A single-document sample, parsed. */
 export function sample(file: string): Record<string, unknown> {
-  return parse(readFileSync(join(SAMPLES_DIR, file), 'utf8')) as Record<string, unknown>;
+  return parse(sampleText(file)) as Record<string, unknown>;
 }

@@ -11,11 +11,4 @@ export class TestClusterError extends Error {
 }
 
 export type TestClusterErrorCode =
-  | 'GoMissing'
-  | 'BuildFailed'
-  | 'BinaryMissing'
-  | 'ProcessExited'
-  | 'Timeout'
-  | 'ProviderUnavailable'
-  | 'NotRunning'
-  | 'NotSupported';
+  'BinaryMissing' | 'ProcessExited' | 'Timeout' | 'ProviderUnavailable' | 'NotRunning' | 'NotSupported';

@@ -20,6 +20,7 @@ export {
   helm3Tool,
   helm4Tool,
   kindTool,
+  actionlintTool,
   type Tool,
 } from './provision/tools.js';
 export {

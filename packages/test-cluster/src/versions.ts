@@ -11,6 +11,8 @@ export const Versions = {
   kwok: 'v0.8.0',
   helm3: 'v3.22.0',
   helm4: 'v4.3.1',
+  /** actionlint, which lints .github/workflows in the test command. */
+  actionlint: 'v1.7.12',
   /** kind, for the kind provider on machines with Docker. */
   kind: 'v0.33.0',
   /** Node image the kind provider asks for (same Kubernetes minor as the local cluster). */

@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { compareCrds, formatComparison, type CrdDocument } from './compare-crds.js';
 import { generateCrdFiles } from './generate-crds.js';
 import { repositoryRoot } from '../generate/repository-root.js';
-import { upstreamFixture } from '../../test/fixtures.js';
+import { upstreamFixtures } from '@spinkube/dev-cache';
 
 const ours = generateCrdFiles();
-const load = (file: string) =>
-  parse(readFileSync(upstreamFixture('spin-operator-crds', file), 'utf8')) as CrdDocument;
+const upstreamCrds = await upstreamFixtures('spin-operator-crds');
+const load = (file: string) => parse(upstreamCrds.text(file)) as CrdDocument;
 
 interface AllowedAdditions {
   /** Subresources upstream lacks, as `compareCrds` names them. */
@@ -122,10 +122,4 @@ describe('the comparison itself', () => {
     expect(comparison.differences).toEqual([]);
     expect(comparison.additions).toEqual(['spec.versions[v1alpha1].subresources.scale']);
   });
-});
-
-it('keeps the upstream fixture directory where the tests expect it', () => {
-  expect(
-    readFileSync(join(upstreamFixture('spin-operator-crds'), 'core.spinkube.dev_spinapps.yaml'), 'utf8'),
-  ).toContain('spinapps.core.spinkube.dev');
 });

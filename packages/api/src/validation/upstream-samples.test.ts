@@ -1,8 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { upstreamFixture } from '../../test/fixtures.js';
+import { upstreamFixtures } from '@spinkube/dev-cache';
 import { PlatformNames } from '../constants.js';
 import type { SpinAppExecutor } from '../types/spinapp-executor.js';
 import type { SpinApp } from '../types/spinapp.js';
@@ -14,11 +12,12 @@ interface AnyObject {
   metadata?: { name?: string };
 }
 
-const samplesDir = upstreamFixture('spin-operator-samples');
-const objects = readdirSync(samplesDir)
-  .filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml')
+// The samples of config/samples/ (not the README examples below elsewhere/).
+const samples = await upstreamFixtures('spin-operator-samples');
+const objects = samples.names
+  .filter((file) => !file.includes('/'))
   .flatMap((file) =>
-    parseAllDocuments(readFileSync(join(samplesDir, file), 'utf8'))
+    parseAllDocuments(samples.text(file))
       .map((doc) => doc.toJS() as AnyObject | null)
       .filter((object): object is AnyObject => object !== null)
       .map((object) => ({ file, object })),

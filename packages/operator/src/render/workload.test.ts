@@ -1,23 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SpinApp, SpinAppExecutor } from '@spinkube/api';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { sample } from '../../test/upstream-samples.js';
 import { renderDeployment, renderService, type ExecutorWithSpec, type SpinAppWithSpec } from './workload.js';
-
-const samples = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'fixtures',
-  'upstream',
-  'spin-operator-samples',
-);
-const sample = (file: string): unknown => parse(readFileSync(join(samples, file), 'utf8'));
 
 /** A sample SpinApp as the API server returns it: in a namespace, with a uid. */
 function app(file: string): SpinAppWithSpec {

@@ -5,8 +5,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureGo, runGo } from '@spinkube/dev-cache';
 import { Versions } from '../versions.js';
-import { findGo, runGo } from './go.js';
 import { toolDir } from './tool-cache.js';
 
 export interface Tool {
@@ -180,6 +180,13 @@ export const kwokTool: Tool = {
 export const helm3Tool = goInstallTool('helm', Versions.helm3, 'helm', 'helm.sh/helm/v3/cmd/helm');
 export const helm4Tool = goInstallTool('helm', Versions.helm4, 'helm', 'helm.sh/helm/v4/cmd/helm');
 export const kindTool = goInstallTool('kind', Versions.kind, 'kind', 'sigs.k8s.io/kind');
+/** Lints the GitHub workflows in the test command. */
+export const actionlintTool = goInstallTool(
+  'actionlint',
+  Versions.actionlint,
+  'actionlint',
+  'github.com/rhysd/actionlint/cmd/actionlint',
+);
 
 /** What the local cluster and the chart tests need. */
 export const LOCAL_CLUSTER_TOOLS: readonly Tool[] = [
@@ -213,7 +220,7 @@ export async function ensureTool(
 }
 
 async function buildTool(tool: Tool, dir: string, log: (line: string) => void): Promise<ProvisionedTool> {
-  const go = findGo();
+  const { go } = await ensureGo({ log });
   log(`building ${tool.name} ${tool.version} with ${go} (first run only; cached in ${dir})`);
   const started = performance.now();
   // Build into a scratch directory and move it in place, so an interrupted build never looks complete.
