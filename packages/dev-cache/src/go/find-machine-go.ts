@@ -4,8 +4,6 @@ import { existsSync } from 'node:fs';
 import { GoPins } from './go-pins.js';
 import { isAtLeast, parseGoVersion } from './go-version.js';
 
-const EXTRA_GO_LOCATIONS = ['/usr/local/go/bin/go', '/usr/lib/go/bin/go'];
-
 export interface MachineGoSearch {
   /** The first Go at least `GoPins.minimum`, if any. */
   readonly found?: { readonly go: string; readonly version: string };
@@ -13,15 +11,15 @@ export interface MachineGoSearch {
   readonly rejected: readonly string[];
 }
 
-/** Looks at each `go` on PATH, then at the usual install locations, in that order. */
+/**
+ * Looks at each `go` on PATH, in order. Only PATH: a Go installed elsewhere (say /usr/local/go without its
+ * bin on PATH) is left alone, so what runs is what the user's shell would run.
+ */
 export function findMachineGo(env: NodeJS.ProcessEnv = process.env): MachineGoSearch {
-  const candidates = [
-    ...(env['PATH'] ?? '')
-      .split(':')
-      .filter(Boolean)
-      .map((dir) => `${dir}/go`),
-    ...EXTRA_GO_LOCATIONS,
-  ];
+  const candidates = (env['PATH'] ?? '')
+    .split(':')
+    .filter(Boolean)
+    .map((dir) => `${dir}/go`);
   const minimum = parseGoVersion(GoPins.minimum) ?? { major: 1, minor: 0, patch: 0 };
   const rejected: string[] = [];
   for (const go of new Set(candidates)) {

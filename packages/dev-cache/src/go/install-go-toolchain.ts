@@ -47,9 +47,9 @@ export async function installGoToolchain(install: ToolchainInstall): Promise<str
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
   try {
-    install.log?.(`downloading Go ${install.version} from ${url}`);
+    install.log?.(`downloading ${install.version} from ${url}`);
     await downloadToFile(url, zipFile);
-    install.log?.(`unpacking Go ${install.version} into ${install.dir}`);
+    install.log?.(`unpacking ${install.version} into ${install.dir}`);
     const entries = await extractModuleZip(zipFile, scratch, {
       prefix: `${module}/`,
       modeOf: (path) => (isExecutable(path) ? 0o755 : 0o644),
