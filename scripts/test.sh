@@ -4,6 +4,7 @@
 # that need root (ROOT_PROJECTS in vitest.shared.ts) run through sudo, which asks for a password at most once,
 # before anything starts; without sudo, the rest runs and the script ends by saying how to run those.
 set -euo pipefail
+# shellcheck source=scripts/setup-tests.sh
 source "$(dirname "$0")/setup-tests.sh"
 
 if [ "$(id -u)" -eq 0 ]; then
