@@ -8,7 +8,7 @@ const say = (text: string) => process.stderr.write(`\x1b[1mstart:\x1b[0m ${text}
 
 say(
   '[1/2] building the runtime, the packages it uses and the example apps with nx, one task per package ' +
-    '(about 15 s the first time on 2 cores; later builds come from nx’s cache)',
+    '(about 30 s the first time on 2 cores; later builds come from nx’s cache)',
 );
 const build = spawnSync(
   join(root, 'node_modules', '.bin', 'nx'),
