@@ -45,14 +45,15 @@ npx vitest run "${excluded[@]}" || status=$?
 
 if $have_sudo; then
   spinkube_log "running as root through sudo: ${root_projects[*]}"
+  # vitest itself, not npx: npx would leave root-owned logs in the user's ~/.npm.
   sudo env "PATH=$PATH" "HOME=$HOME" "SPINKUBE_CACHE=$spinkube_cache" \
     ${SPINKUBE_UPSTREAM_FIXTURES:+"SPINKUBE_UPSTREAM_FIXTURES=$SPINKUBE_UPSTREAM_FIXTURES"} ${CI:+CI=$CI} \
-    npx vitest run "${included[@]}" || status=$?
+    node_modules/.bin/vitest run "${included[@]}" || status=$?
   # Whatever root wrote into the checkout or the cache goes back to the user, so later runs can replace it.
   sudo find "$spinkube_root" "$spinkube_cache" -xdev -uid 0 -exec chown -h "$(id -u):$(id -g)" {} + 2>/dev/null || true
 else
   spinkube_log "not run (they need root): ${root_projects[*]}"
-  spinkube_log "run them as root with: sudo env \"PATH=\$PATH\" npx vitest run ${included[*]}"
+  spinkube_log "run them as root with: sudo env \"PATH=\$PATH\" node_modules/.bin/vitest run ${included[*]}"
   status=1
 fi
 exit "$status"
