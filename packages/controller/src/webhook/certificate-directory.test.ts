@@ -39,6 +39,15 @@ async function writeAsSecretVolume(dir: string, certificate: ServingCertificate)
   }
 }
 
+/**
+ * Replaces one file in a single step (a rename), as every real writer of these files does. A plain
+ * writeFile truncates first, so the directory's watcher could read an empty certificate in between.
+ */
+async function replaceFile(path: string, content: string): Promise<void> {
+  await writeFile(`${path}.tmp`, content);
+  await rename(`${path}.tmp`, path);
+}
+
 function directory(dir: string, pollIntervalMs: number) {
   const errors: string[] = [];
   const source = new CertificateDirectory({
@@ -81,13 +90,13 @@ describe('CertificateDirectory', () => {
     source.onChange((certificate) => seen.push(certificate));
 
     const second = await serving();
-    await writeFile(join(dir, 'tls.crt'), second.certPem);
+    await replaceFile(join(dir, 'tls.crt'), second.certPem);
     await source.reload();
     await source.reload();
     expect(source.current()).toEqual(first);
     expect(errors).toEqual([expect.stringContaining('the private key does not belong to the certificate')]);
 
-    await writeFile(join(dir, 'tls.key'), second.keyPem);
+    await replaceFile(join(dir, 'tls.key'), second.keyPem);
     await source.reload();
     expect(source.current()).toEqual(second);
     expect(seen).toEqual([second]);

@@ -41,6 +41,7 @@ export class CertificateDirectory implements CertificateSource {
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
   private reloading: Promise<void> | undefined;
+  private reloadAfter: Promise<void> | undefined;
   private lastError = '';
 
   constructor(private readonly options: CertificateDirectoryOptions = {}) {
@@ -87,9 +88,20 @@ export class CertificateDirectory implements CertificateSource {
     return this.listeners.add(listener);
   }
 
-  /** Reads the files again now; a new, consistent pair is passed to the listeners. */
+  /**
+   * Reads the files again; a new, consistent pair is passed to the listeners. The read starts after the
+   * call: one already under way may have read the files before the change the caller knows of, so callers
+   * arriving meanwhile share a single read that follows it.
+   */
   reload(): Promise<void> {
-    this.reloading ??= this.readChanges().finally(() => {
+    if (this.reloading) {
+      this.reloadAfter ??= this.reloading.then(() => {
+        this.reloadAfter = undefined;
+        return this.reload();
+      });
+      return this.reloadAfter;
+    }
+    this.reloading = this.readChanges().finally(() => {
       this.reloading = undefined;
     });
     return this.reloading;
