@@ -2,6 +2,17 @@
  * Names that every SpinKube component agrees on. Upstream values are a compatibility contract:
  * changing one breaks manifests, selectors or nodes that already exist.
  */
+import {
+  LOCKED_APP_DIGEST_LABEL,
+  OCI_IMAGE_CONFIG,
+  OCI_IMAGE_INDEX,
+  OCI_IMAGE_MANIFEST,
+  SPIN_ARCHIVE_LAYER,
+  SPIN_DATA_LAYER,
+  SPIN_LOCKED_APP,
+  SPIN_WASM_LAYER,
+  WKG_WASM_LAYER,
+} from '@spinkube/oci';
 
 /** API group of SpinApp and SpinAppExecutor (spin-operator). */
 export const CORE_GROUP = 'core.spinkube.dev';
@@ -99,21 +110,21 @@ export const SpinEnv = {
 /** Path of the runtime config file the shim reads from the container rootfs. */
 export const RUNTIME_CONFIG_PATH = '/runtime-config.toml';
 
-/** OCI media types of Spin artifacts (`spin registry push`) and related wasm layers. */
+/** OCI media types of Spin artifacts (`spin registry push`) and related wasm layers (from @spinkube/oci). */
 export const OciMediaTypes = {
-  imageManifest: 'application/vnd.oci.image.manifest.v1+json',
-  imageIndex: 'application/vnd.oci.image.index.v1+json',
-  imageConfig: 'application/vnd.oci.image.config.v1+json',
+  imageManifest: OCI_IMAGE_MANIFEST,
+  imageIndex: OCI_IMAGE_INDEX,
+  imageConfig: OCI_IMAGE_CONFIG,
   /** A component's wasm. */
-  wasmLayer: 'application/vnd.wasm.content.layer.v1+wasm',
+  wasmLayer: SPIN_WASM_LAYER,
   /** A single wasm pushed by `wkg oci push`. */
-  wasmWkgLayer: 'application/wasm',
+  wasmWkgLayer: WKG_WASM_LAYER,
   /** A tar+gzip archive of static files (`SPIN_OCI_ARCHIVE_LAYERS=1`). */
-  archiveLayer: 'application/vnd.wasm.content.bundle.v1.tar+gzip',
+  archiveLayer: SPIN_ARCHIVE_LAYER,
   /** A single static file. */
-  dataLayer: 'application/vnd.wasm.content.layer.v1+data',
+  dataLayer: SPIN_DATA_LAYER,
   /** The locked app (spin.lock JSON). */
-  lockedApp: 'application/vnd.fermyon.spin.application.v1+config',
+  lockedApp: SPIN_LOCKED_APP,
 } as const;
 
 /** The layer media types the shim accepts, in upstream's order. */
@@ -126,7 +137,7 @@ export const SPIN_LAYER_MEDIA_TYPES: readonly string[] = [
 ];
 
 /** Image config label that carries the digest of the locked-app layer. */
-export const LOCKED_APP_DIGEST_LABEL = 'com.fermyon.spin.lockedAppDigest';
+export { LOCKED_APP_DIGEST_LABEL };
 
 /** Leader election lease names, as upstream. */
 export const LeaderElectionIds = {

@@ -1,3 +1,5 @@
+import { OciError } from '@spinkube/oci';
+
 /** The one error type of @spinkube/runtime. `code` is stable; `message` says what is wrong and where. */
 export class RuntimeError extends Error {
   override readonly name = 'RuntimeError';
@@ -44,4 +46,18 @@ export interface SourceLocation {
 export function formatLocation(where: SourceLocation): string {
   const place = where.line === undefined ? where.file : `${where.file}:${String(where.line)}`;
   return where.field ? `${place}: ${where.field}` : place;
+}
+
+/**
+ * Runs `work`, turning an `OciError` of @spinkube/oci (registry, reference, digest) into a RuntimeError
+ * with the same code and message, so callers of the runtime see one error type.
+ */
+export async function withRuntimeErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof OciError)
+      throw new RuntimeError(error.code, error.message, undefined, { cause: error });
+    throw error;
+  }
 }

@@ -62,14 +62,6 @@ export {
   type ServedApp,
 } from './app/serve-app.js';
 export { resolveComponentFiles, type ResolvedFile } from './files/resolve-files.js';
-export {
-  parseReference,
-  formatReference,
-  isOciReference,
-  isLoopbackRegistry,
-  type OciReference,
-} from './oci/reference.js';
-export { RegistryClient, type RegistryClientOptions, type FetchedManifest } from './oci/registry-client.js';
 export { pushApp, type PushOptions } from './oci/push-app.js';
 export { pullApp, pullOciApp, type PullOptions, type PulledApp } from './oci/pull-app.js';
 export {
@@ -78,11 +70,8 @@ export {
   type ArtifactLayersOptions,
   type OciApp,
 } from './oci/artifact-layers.js';
-export { assembleApp, type AssembledApp, type ArtifactBlob } from './oci/assemble-app.js';
-export { parseManifestBytes, selectWasmManifest } from './oci/image-manifest.js';
-export type { OciDescriptor, OciImageManifest, OciImageIndex, OciPlatform } from './oci/image-manifest.js';
+export { assembleApp, type AssembledApp } from './oci/assemble-app.js';
 export { parseLockedApp, serializeLockedApp } from './oci/locked-app.js';
 export type * from './oci/locked-app.js';
 export { appManifestFromLockedApp, type LockedContentPaths } from './oci/app-from-lock.js';
 export { lockedAppFromManifest } from './oci/lock-from-app.js';
-export * from './oci/media-types.js';

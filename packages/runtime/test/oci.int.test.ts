@@ -7,12 +7,10 @@ import { RuntimeError } from '../src/errors.js';
 import { resolveComponentFiles } from '../src/files/resolve-files.js';
 import { loadManifest } from '../src/manifest/load-manifest.js';
 import type { AppManifest } from '../src/manifest/types.js';
-import { sha256Digest } from '../src/oci/digest.js';
-import { OCI_IMAGE_INDEX } from '../src/oci/media-types.js';
+import { sha256Digest, OCI_IMAGE_INDEX, RegistryClient } from '@spinkube/oci';
 import { pullApp, pullOciApp } from '../src/oci/pull-app.js';
 import { pushApp } from '../src/oci/push-app.js';
-import { RegistryClient } from '../src/oci/registry-client.js';
-import { blobPath, startRegistry, type RunningRegistry } from './registry.js';
+import { blobPath, startRegistry, type RunningRegistry } from '@spinkube/test-cluster';
 import { up, upFails } from './up-process.js';
 
 const examples = join(import.meta.dirname, '..', '..', '..', 'examples');

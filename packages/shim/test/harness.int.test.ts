@@ -9,13 +9,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  loadManifest,
   OCI_IMAGE_MANIFEST,
-  resolveComponentFiles,
+  OCI_LAYER_TAR,
   SPIN_LOCKED_APP,
   SPIN_WASM_LAYER,
   type OciImageManifest,
-} from '@spinkube/runtime';
+} from '@spinkube/oci';
+import { loadManifest, resolveComponentFiles } from '@spinkube/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CTR_BINARY, startContainerd, type Containerd } from './containerd/containerd-process.ts';
 import { harnessLayout } from './containerd/harness-layout.ts';
@@ -24,7 +24,7 @@ import { createNetns, type Netns } from './containerd/netns.ts';
 import { isAlive } from './containerd/process-lifecycle.ts';
 import { listProcesses } from './containerd/process-table.ts';
 import { exampleApp } from './images/example-apps.ts';
-import { startLocalRegistry } from './images/local-registry.ts';
+import { startRegistry } from '@spinkube/test-cluster';
 import {
   nodeBaselineRootfs,
   TINY_HELLO_BODY,
@@ -32,7 +32,7 @@ import {
 } from './images/node-baseline-rootfs.ts';
 import { pullSpinArtifactFromRegistry } from './images/registry-spin-artifact.ts';
 import { importSpinArtifact } from './images/spin-artifact-image.ts';
-import { importSpinTomlImage, OCI_LAYER_TAR } from './images/spin-toml-image.ts';
+import { importSpinTomlImage } from './images/spin-toml-image.ts';
 
 const PORT = 8080;
 
@@ -178,7 +178,7 @@ describe('images', () => {
   });
 
   it('pulls a Spin artifact pushed to a local registry, over plain http, without unpacking', async () => {
-    const registry = await startLocalRegistry(join(containerd.dir, 'registry'));
+    const registry = await startRegistry({ dir: join(containerd.dir, 'registry') });
     try {
       const image = await pullSpinArtifactFromRegistry(
         containerd,

@@ -13,7 +13,7 @@ import { createNetns, type Netns } from './containerd/netns.ts';
 import { EXAMPLES_DIR, exampleApp } from './images/example-apps.ts';
 import { TINY_HELLO_BODY } from './images/node-baseline-rootfs.ts';
 import { importSpinArtifact } from './images/spin-artifact-image.ts';
-import { startLocalRegistry } from './images/local-registry.ts';
+import { startRegistry } from '@spinkube/test-cluster';
 import { pullSpinArtifactFromRegistry } from './images/registry-spin-artifact.ts';
 import { importSpinTomlImage } from './images/spin-toml-image.ts';
 import { getWhenUp } from './support/http-probe.ts';
@@ -120,7 +120,7 @@ describe('containerd-shim-spin-v2 under containerd', () => {
   });
 
   it('serves a Spin artifact pushed to a local registry and fetched by containerd', async () => {
-    const registry = await startLocalRegistry(join(containerd.dir, 'registry'));
+    const registry = await startRegistry({ dir: join(containerd.dir, 'registry') });
     try {
       const image = await pullSpinArtifactFromRegistry(
         containerd,

@@ -38,3 +38,11 @@ export {
 } from './local/local-cluster.js';
 export { freePort, freePorts } from './local/ports.js';
 export { helm, type Helm, type HelmMajor } from './helm.js';
+export {
+  startRegistry,
+  blobPath,
+  REGISTRY_BINARY,
+  type RegistryOptions,
+  type RunningRegistry,
+} from './registry/local-registry.js';
+export { TOKEN_ISSUER, TOKEN_SERVICE, type TokenIssuer } from './registry/token-issuer.js';

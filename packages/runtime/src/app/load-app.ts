@@ -18,7 +18,7 @@ import { Router } from '../http/router.js';
 import { parseTemplate, renderTemplate } from '../manifest/template.js';
 import { parseAllowedHost } from '../outbound/allowed-hosts.js';
 import { loadManifest } from '../manifest/load-manifest.js';
-import { isOciReference } from '../oci/reference.js';
+import { isOciReference } from '@spinkube/oci';
 import type { AppManifest, ComponentSpec } from '../manifest/types.js';
 
 /** Where a pod's runtime config is mounted (spin-operator puts it there). */

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadApp } from '../app/load-app.js';
-import { isOciReference } from '../oci/reference.js';
+import { isOciReference } from '@spinkube/oci';
 import { DEFAULT_REQUEST_TIMEOUT_MS, serveApp } from '../app/serve-app.js';
 import { DEFAULT_LISTEN, parseListenAddress } from './listen-address.js';
 

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { extract } from 'tar-stream';
 import { RuntimeError } from '../errors.js';
 import type { BlobCache } from './blob-cache.js';
-import { sha256Digest } from './digest.js';
+import { sha256Digest } from '@spinkube/oci';
 
 const gunzipAsync = promisify(gunzip);
 

@@ -8,10 +8,16 @@ import { RuntimeError } from '../errors.js';
 import { loadManifest } from '../manifest/load-manifest.js';
 import { assembleApp, type AssembledApp } from './assemble-app.js';
 import { lockedAppFromLayers, type ArtifactLayers } from './artifact-layers.js';
-import { sha256Digest } from './digest.js';
-import type { OciDescriptor, OciImageManifest } from './image-manifest.js';
+import {
+  sha256Digest,
+  SPIN_ARCHIVE_LAYER,
+  SPIN_LOCKED_APP,
+  SPIN_WASM_LAYER,
+  WKG_WASM_LAYER,
+  type OciDescriptor,
+  type OciImageManifest,
+} from '@spinkube/oci';
 import { serializeLockedApp } from './locked-app.js';
-import { SPIN_ARCHIVE_LAYER, SPIN_LOCKED_APP, SPIN_WASM_LAYER, WKG_WASM_LAYER } from './media-types.js';
 
 const root = mkdtempSync(join(tmpdir(), 'spinkube-layers-'));
 const wasm = Buffer.concat([Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), Buffer.alloc(300, 7)]);

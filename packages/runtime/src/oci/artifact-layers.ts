@@ -7,21 +7,22 @@
  * layers from containerd's content store) share this code; it is only asked for blobs the cache lacks,
  * and whatever it returns is verified against the descriptor's digest before it is used.
  */
-import { RuntimeError } from '../errors.js';
+import { RuntimeError, withRuntimeErrors } from '../errors.js';
 import type { AppManifest } from '../manifest/types.js';
 import { appManifestFromLockedApp } from './app-from-lock.js';
 import { unpackArchiveLayer } from './archive-layer.js';
 import { BlobCache, type BlobKind } from './blob-cache.js';
-import { verifyDigest } from './digest.js';
-import type { OciDescriptor, OciImageManifest } from './image-manifest.js';
-import { contentDigest, inlineBytes, parseLockedApp, type ContentRef, type LockedApp } from './locked-app.js';
 import {
+  verifyDigest,
   SPIN_ARCHIVE_LAYER,
   SPIN_LOCKED_APP,
   SPIN_WASM_LAYER,
   SUPPORTED_LAYERS,
   WKG_WASM_LAYER,
-} from './media-types.js';
+  type OciDescriptor,
+  type OciImageManifest,
+} from '@spinkube/oci';
+import { contentDigest, inlineBytes, parseLockedApp, type ContentRef, type LockedApp } from './locked-app.js';
 
 export interface ArtifactLayers {
   /** The image manifest (not an index). */
@@ -44,10 +45,14 @@ export interface OciApp {
   readonly app: AppManifest;
 }
 
-export async function lockedAppFromLayers(
+export function lockedAppFromLayers(
   artifact: ArtifactLayers,
   options: ArtifactLayersOptions,
 ): Promise<OciApp> {
+  return withRuntimeErrors(() => fromLayers(artifact, options));
+}
+
+async function fromLayers(artifact: ArtifactLayers, options: ArtifactLayersOptions): Promise<OciApp> {
   const cache = new BlobCache(options.cacheDir);
   const { manifest } = artifact;
   const { origin } = options;

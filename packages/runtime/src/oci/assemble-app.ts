@@ -12,28 +12,24 @@ import { RuntimeError } from '../errors.js';
 import { resolveComponentFiles } from '../files/resolve-files.js';
 import { componentFieldLocation } from '../manifest/component-location.js';
 import type { AppManifest, ComponentSpec } from '../manifest/types.js';
-import { sha256Digest } from './digest.js';
-import type { OciDescriptor, OciImageManifest } from './image-manifest.js';
-import { lockedAppFromManifest, INLINE_MAX_SIZE, type ComponentContent } from './lock-from-app.js';
-import { serializeLockedApp, type LockedApp } from './locked-app.js';
 import {
+  sha256Digest,
   LOCKED_APP_DIGEST_LABEL,
   OCI_IMAGE_CONFIG,
   OCI_IMAGE_MANIFEST,
   SPIN_DATA_LAYER,
   SPIN_LOCKED_APP,
   SPIN_WASM_LAYER,
-} from './media-types.js';
-
-export interface ArtifactBlob {
-  readonly descriptor: OciDescriptor;
-  readonly bytes: Uint8Array;
-}
+  type OciBlob,
+  type OciImageManifest,
+} from '@spinkube/oci';
+import { lockedAppFromManifest, INLINE_MAX_SIZE, type ComponentContent } from './lock-from-app.js';
+import { serializeLockedApp, type LockedApp } from './locked-app.js';
 
 export interface AssembledApp {
   readonly lockedApp: LockedApp;
-  readonly config: ArtifactBlob;
-  readonly layers: readonly ArtifactBlob[];
+  readonly config: OciBlob;
+  readonly layers: readonly OciBlob[];
   readonly manifest: OciImageManifest;
   readonly manifestBytes: Uint8Array;
   /** `sha256:…` of `manifestBytes`: the digest the registry will report. */
@@ -46,7 +42,7 @@ export async function assembleApp(
   manifest: AppManifest,
   annotations: Readonly<Record<string, string>> = {},
 ): Promise<AssembledApp> {
-  const layers = new Map<string, ArtifactBlob>();
+  const layers = new Map<string, OciBlob>();
   const add = (bytes: Uint8Array, mediaType: string): string => {
     const digest = sha256Digest(bytes);
     if (!layers.has(digest))
@@ -76,7 +72,7 @@ export async function assembleApp(
       rootfs: { type: 'layers', diff_ids: [] },
     }),
   );
-  const config: ArtifactBlob = {
+  const config: OciBlob = {
     descriptor: { mediaType: OCI_IMAGE_CONFIG, digest: sha256Digest(configBytes), size: configBytes.length },
     bytes: configBytes,
   };

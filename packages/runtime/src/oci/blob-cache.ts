@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { verifyDigest } from './digest.js';
+import { verifyDigest } from '@spinkube/oci';
 
 export type BlobKind = 'manifests' | 'wasm' | 'data';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../manifest/load-manifest.js';
 import { appManifestFromLockedApp } from './app-from-lock.js';
-import { sha256Digest } from './digest.js';
+import { sha256Digest } from '@spinkube/oci';
 import { lockedAppFromManifest, type ComponentContent } from './lock-from-app.js';
 import { parseLockedApp, serializeLockedApp, type LockedApp } from './locked-app.js';
 

@@ -4,7 +4,7 @@
  * paths. Unknown fields are ignored, as Spin does, except `must_understand` entries and host requirements
  * this runtime cannot honour.
  */
-import { sha256Digest } from './digest.js';
+import { sha256Digest } from '@spinkube/oci';
 import { JsonReader, type JsonObject } from './json-reader.js';
 
 export interface LockedApp {

@@ -3,13 +3,19 @@
  * to its wasm entry), then lets `lockedAppFromLayers` fill the cache and convert the lock. A tag is always
  * resolved again; a digest whose manifest is cached, and every cached blob, needs no network.
  */
-import { RuntimeError } from '../errors.js';
+import { RuntimeError, withRuntimeErrors } from '../errors.js';
 import type { AppManifest } from '../manifest/types.js';
 import { lockedAppFromLayers, type OciApp } from './artifact-layers.js';
 import { BlobCache } from './blob-cache.js';
-import { parseManifestBytes, selectWasmManifest, type OciImageManifest } from './image-manifest.js';
-import { parseReference, type OciReference } from './reference.js';
-import { RegistryClient, type RegistryClientOptions } from './registry-client.js';
+import {
+  parseManifestBytes,
+  selectWasmManifest,
+  parseReference,
+  RegistryClient,
+  type OciImageManifest,
+  type OciReference,
+  type RegistryClientOptions,
+} from '@spinkube/oci';
 
 export interface PullOptions extends RegistryClientOptions {
   /** Cache root: `<cacheDir>/registry/{manifests,wasm,data}/<digest>`. */
@@ -27,7 +33,11 @@ export async function pullApp(reference: string, options: PullOptions): Promise<
 }
 
 /** Like `pullApp`, with the locked app and the manifest digest. */
-export async function pullOciApp(reference: string, options: PullOptions): Promise<PulledApp> {
+export function pullOciApp(reference: string, options: PullOptions): Promise<PulledApp> {
+  return withRuntimeErrors(() => pull(reference, options));
+}
+
+async function pull(reference: string, options: PullOptions): Promise<PulledApp> {
   const target = parseReference(reference);
   const cache = new BlobCache(options.cacheDir);
   const client = new RegistryClient(target.registry, target.repository, options);

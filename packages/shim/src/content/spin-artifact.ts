@@ -6,14 +6,12 @@
  */
 import { existsSync } from 'node:fs';
 import {
-  lockedAppFromLayers,
-  loadManifest,
   parseManifestBytes,
   selectWasmManifest,
   SUPPORTED_LAYERS,
-  type AppManifest,
   type OciImageManifest,
-} from '@spinkube/runtime';
+} from '@spinkube/oci';
+import { lockedAppFromLayers, loadManifest, type AppManifest } from '@spinkube/runtime';
 import { hostPath } from '../bundle/container-paths.js';
 import { IMAGE_NAME_ANNOTATIONS, type BundleSpec } from '../bundle/oci-spec.js';
 import { ShimError } from '../errors.js';

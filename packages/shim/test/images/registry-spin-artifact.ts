@@ -6,17 +6,17 @@
 import { loadManifest, pushApp } from '@spinkube/runtime';
 import type { Containerd } from '../containerd/containerd-process.ts';
 import type { ImportedImage } from './import-image.ts';
-import type { LocalRegistry } from './local-registry.ts';
+import type { RunningRegistry } from '@spinkube/test-cluster';
 
 /** Pushes `appDir` as `<registry>/<repository>:<tag>` and fetches it into `containerd`. */
 export async function pullSpinArtifactFromRegistry(
   containerd: Containerd,
-  registry: LocalRegistry,
+  registry: RunningRegistry,
   appDir: string,
   repository: string,
   tag = 'latest',
 ): Promise<ImportedImage> {
-  const name = `${registry.address}/${repository}:${tag}`;
+  const name = `${registry.host}/${repository}:${tag}`;
   const digest = await pushApp(await loadManifest(appDir), name);
   await containerd.ctrOk(['content', 'fetch', '--plain-http', '--all-platforms', name], {
     timeoutMs: 120_000,

@@ -6,21 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import {
-  loadManifest,
-  OCI_IMAGE_CONFIG,
-  OCI_IMAGE_MANIFEST,
-  resolveComponentFiles,
-  type AppManifest,
-} from '@spinkube/runtime';
+import { buildImage, imageLayer, ociArchive, type TarEntry } from '@spinkube/image-builder';
+import { loadManifest, resolveComponentFiles, type AppManifest } from '@spinkube/runtime';
 import type { Containerd } from '../containerd/containerd-process.ts';
 import { importImageTar, type ImportedImage } from './import-image.ts';
-import { ociBlob } from './oci-blob.ts';
-import { ociImageLayoutTar } from './oci-image-layout.ts';
 import { rewriteComponentSources } from './spin-toml-sources.ts';
-import { packTar, parentDirectories, type TarEntry } from './tar-archive.ts';
-
-export const OCI_LAYER_TAR = 'application/vnd.oci.image.layer.v1.tar';
 
 export interface SpinTomlImage extends ImportedImage {
   /** The image's files by path inside it (`spin.toml`, `tiny-hello.wasm`, …), spin.toml as written. */
@@ -33,38 +23,14 @@ export async function importSpinTomlImage(
   imageName: string,
 ): Promise<SpinTomlImage> {
   const files = await spinTomlImageFiles(await loadManifest(appDir));
-  const entries: TarEntry[] = [
-    ...parentDirectories([...files.keys()]),
-    ...[...files].map(([name, bytes]): TarEntry => ({ type: 'file', name, bytes })),
-  ];
-  const layer = ociBlob(await packTar(entries), OCI_LAYER_TAR);
-  const config = ociBlob(
-    Buffer.from(
-      JSON.stringify({
-        architecture: 'amd64',
-        os: 'linux',
-        config: {},
-        // Uncompressed, so the layer's digest is its diff id.
-        rootfs: { type: 'layers', diff_ids: [layer.descriptor.digest] },
-      }),
-    ),
-    OCI_IMAGE_CONFIG,
-  );
-  const manifest = ociBlob(
-    Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: OCI_IMAGE_MANIFEST,
-        config: config.descriptor,
-        layers: [layer.descriptor],
-      }),
-    ),
-    OCI_IMAGE_MANIFEST,
-  );
-  const tar = await ociImageLayoutTar({ imageName, manifest, blobs: [config, layer] });
-  const digest = manifest.descriptor.digest;
-  await importImageTar(containerd, tar, { name: imageName, digest }, { unpack: true });
-  return { name: imageName, digest, files };
+  const entries = [...files].map(([path, bytes]): TarEntry => ({ type: 'file', path, bytes }));
+  // Uncompressed, as `docker build` of a scratch image stores it locally.
+  const image = buildImage({ layers: [await imageLayer(entries, { compress: false })] });
+  const tar = await ociArchive([
+    { name: imageName, manifest: image.manifest, blobs: [image.config, ...image.layers] },
+  ]);
+  await importImageTar(containerd, tar, { name: imageName, digest: image.digest }, { unpack: true });
+  return { name: imageName, digest: image.digest, files };
 }
 
 /** The image's files: a rewritten spin.toml, the wasm of each component, and every mounted file. */

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { RuntimeError } from '../errors.js';
+import { OciError } from './errors.js';
 import { DOCKER_HUB } from './reference.js';
 
 export interface Credentials {
@@ -38,7 +38,7 @@ export async function registryCredentials(
   try {
     config = JSON.parse(text);
   } catch (error) {
-    throw new RuntimeError('RegistryError', `${file} is not valid JSON: ${String(error)}`, undefined, {
+    throw new OciError('RegistryError', `${file} is not valid JSON: ${String(error)}`, {
       cause: error,
     });
   }

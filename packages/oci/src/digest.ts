@@ -1,6 +1,6 @@
 /** sha256 content digests (`sha256:<64 hex>`), the only algorithm Spin artifacts use. */
 import { createHash } from 'node:crypto';
-import { RuntimeError } from '../errors.js';
+import { OciError } from './errors.js';
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
@@ -15,16 +15,13 @@ export function isDigest(value: string): boolean {
 /** Refuses bytes whose digest is not `expected`; `what` says where they came from. */
 export function verifyDigest(bytes: Uint8Array, expected: string, what: string): void {
   if (!isDigest(expected)) {
-    throw new RuntimeError(
+    throw new OciError(
       'OciArtifactInvalid',
       `${what}: unsupported digest "${expected}" (expected sha256:<64 hex digits>)`,
     );
   }
   const actual = sha256Digest(bytes);
   if (actual !== expected) {
-    throw new RuntimeError(
-      'OciDigestMismatch',
-      `${what}: content has digest ${actual}, expected ${expected}`,
-    );
+    throw new OciError('OciDigestMismatch', `${what}: content has digest ${actual}, expected ${expected}`);
   }
 }

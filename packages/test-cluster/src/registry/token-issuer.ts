@@ -91,7 +91,12 @@ export async function startTokenIssuer(
     realm: `http://127.0.0.1:${String(port)}/token`,
     certificate,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
   };
 }
 

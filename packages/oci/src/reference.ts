@@ -8,7 +8,7 @@
  * grammar is a few regular expressions from the distribution spec.
  */
 import { existsSync } from 'node:fs';
-import { RuntimeError } from '../errors.js';
+import { OciError } from './errors.js';
 
 export interface OciReference {
   /** Registry host with optional port, as written (`ghcr.io`, `localhost:5000`); `docker.io` by default. */
@@ -40,7 +40,7 @@ interface Parsed {
 
 export function parseReference(text: string): OciReference {
   const parsed = parse(text);
-  if (typeof parsed === 'string') throw new RuntimeError('OciReferenceInvalid', `"${text}": ${parsed}`);
+  if (typeof parsed === 'string') throw new OciError('OciReferenceInvalid', `"${text}": ${parsed}`);
   return parsed.reference;
 }
 

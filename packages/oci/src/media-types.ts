@@ -1,7 +1,6 @@
 /**
- * Media types of Spin apps in OCI registries, as `spin registry push` and `wkg oci push` write them.
- * `@spinkube/api` has the same values (`OciMediaTypes`); they are not imported from there because its
- * entry point loads @kubernetes/client-node, which the runtime (embedded in the shim) must not carry.
+ * Media types of OCI images and of Spin apps in OCI registries, as `spin registry push` and `wkg oci push`
+ * write them. Defined here once; `@spinkube/api`'s `OciMediaTypes` is built from these.
  */
 
 export const OCI_IMAGE_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -9,6 +8,10 @@ export const OCI_IMAGE_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 export const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 export const OCI_IMAGE_CONFIG = 'application/vnd.oci.image.config.v1+json';
+/** An uncompressed image layer. */
+export const OCI_LAYER_TAR = 'application/vnd.oci.image.layer.v1.tar';
+/** A gzip-compressed image layer. */
+export const OCI_LAYER_TAR_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
 
 /** A component's wasm (`spin registry push`). */
 export const SPIN_WASM_LAYER = 'application/vnd.wasm.content.layer.v1+wasm';

@@ -1,5 +1,5 @@
 /** OCI image manifests and indexes: the fields Spin artifacts use, checked when read. */
-import { RuntimeError } from '../errors.js';
+import { OciError } from './errors.js';
 import { isDigest } from './digest.js';
 import { DOCKER_MANIFEST_LIST, OCI_IMAGE_INDEX } from './media-types.js';
 
@@ -28,6 +28,7 @@ export interface OciImageIndex {
   readonly schemaVersion: 2;
   readonly mediaType?: string;
   readonly manifests: readonly OciDescriptor[];
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 export type ParsedManifest =
@@ -79,7 +80,7 @@ export function selectWasmManifest(index: OciImageIndex, where: string): OciDesc
   const platforms = index.manifests.map((entry) =>
     entry.platform ? `${entry.platform.os}/${entry.platform.architecture}` : 'no platform',
   );
-  throw new RuntimeError(
+  throw new OciError(
     'OciArtifactInvalid',
     `${where}: the image index has no wasm entry (platforms: ${platforms.join(', ') || 'none'})`,
   );
@@ -131,6 +132,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function invalid(where: string, message: string): RuntimeError {
-  return new RuntimeError('OciArtifactInvalid', `${where}: invalid OCI manifest: ${message}`);
+function invalid(where: string, message: string): OciError {
+  return new OciError('OciArtifactInvalid', `${where}: invalid OCI manifest: ${message}`);
 }

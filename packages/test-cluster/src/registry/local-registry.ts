@@ -1,15 +1,16 @@
 /**
- * Runs Debian's real OCI registry (`docker-registry`, distribution 2.8) on 127.0.0.1 for tests: filesystem
- * storage in a temporary directory, optionally htpasswd auth (bcrypt hashes made with bcryptjs) or token
- * auth with a token issuer started beside it.
+ * Runs Debian's real OCI registry (`docker-registry`, distribution 2.8) on 127.0.0.1 for tests and local
+ * clusters: filesystem storage in its own directory, optionally htpasswd auth (bcrypt hashes made with
+ * bcryptjs) or token auth with a token issuer started beside it. The packaged config (every interface, with
+ * auth) is never used.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
+import { freePort } from '../local/ports.js';
 import { startTokenIssuer, TOKEN_ISSUER, TOKEN_SERVICE, type TokenIssuer } from './token-issuer.js';
 
 export const REGISTRY_BINARY = '/usr/bin/docker-registry';
@@ -19,6 +20,11 @@ export interface RegistryOptions {
   readonly user?: { readonly username: string; readonly password: string };
   /** `token`: the registry sends a Bearer challenge pointing at a token issuer that checks `user`. */
   readonly auth?: 'htpasswd' | 'token';
+  /**
+   * Its directory (config, storage, token keys), created and removed by `stop()`; a new temporary one unless
+   * given. Give a directory that a crashed run's cleanup also removes (e.g. inside a containerd's own).
+   */
+  readonly dir?: string;
 }
 
 export interface RunningRegistry {
@@ -34,7 +40,8 @@ export interface RunningRegistry {
 }
 
 export async function startRegistry(options: RegistryOptions = {}): Promise<RunningRegistry> {
-  const dir = mkdtempSync(join(tmpdir(), 'spinkube-registry-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'spinkube-registry-'));
+  mkdirSync(dir, { recursive: true });
   const storage = join(dir, 'storage');
   const port = await freePort();
   const host = `127.0.0.1:${String(port)}`;
@@ -78,40 +85,47 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   );
   const child = spawn(REGISTRY_BINARY, ['serve', join(dir, 'config.yml')], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: withoutProxies(process.env),
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
   const pid = child.pid;
   if (pid === undefined) throw new Error(`cannot start ${REGISTRY_BINARY}`);
 
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(pid, 'SIGTERM');
+      const killer = setTimeout(() => process.kill(pid, 'SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    await tokens?.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // Whatever keeps it from answering, nothing it started is left behind.
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited: ${stderr}`);
     const status = await fetch(`http://${host}/v2/`).then(
       (r) => r.status,
       () => 0,
     );
     if (status === 200 || status === 401) break;
-    if (Date.now() > deadline) throw new Error(`docker-registry did not answer on ${host}: ${stderr}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(
+        child.exitCode === null
+          ? `${REGISTRY_BINARY} did not answer on ${host} within 15 s: ${stderr}`
+          : `${REGISTRY_BINARY} exited with ${String(child.exitCode)}: ${stderr}`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return {
-    host,
-    pid,
-    storage,
-    ...(tokens ? { tokens } : {}),
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        process.kill(pid, 'SIGTERM');
-        const killer = setTimeout(() => process.kill(pid, 'SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(killer);
-      }
-      await tokens?.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { host, pid, storage, ...(tokens ? { tokens } : {}), stop };
 }
 
 /** Path of a blob in the registry's filesystem storage (to tamper with it). */
@@ -120,14 +134,7 @@ export function blobPath(registry: RunningRegistry, digest: string): string {
   return join(registry.storage, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+/** The registry never needs a proxy, and loopback traffic must never be routed elsewhere. */
+function withoutProxies(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^(https?|all)_proxy$/i.test(key)));
 }

@@ -5,7 +5,7 @@
  * challenge's realm (with those credentials when there are some). Loopback registries, and any registry
  * when `insecure` is set, are reached over plain http; everything else over https.
  */
-import { RuntimeError } from '../errors.js';
+import { OciError } from './errors.js';
 import { sha256Digest, verifyDigest } from './digest.js';
 import { dockerConfigPath, registryCredentials, type Credentials } from './docker-config.js';
 import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_IMAGE_INDEX, OCI_IMAGE_MANIFEST } from './media-types.js';
@@ -104,7 +104,7 @@ export class RegistryClient {
     });
     const location = started.headers.get('location');
     if (!location) {
-      throw new RuntimeError('RegistryError', `POST ${this.base}/blobs/uploads/: no Location for the upload`);
+      throw new OciError('RegistryError', `POST ${this.base}/blobs/uploads/: no Location for the upload`);
     }
     const upload = new URL(location, this.base);
     upload.searchParams.set('digest', digest);
@@ -131,10 +131,7 @@ export class RegistryClient {
     });
     const stored = response.headers.get('docker-content-digest');
     if (stored && stored !== digest) {
-      throw new RuntimeError(
-        'OciDigestMismatch',
-        `PUT ${url}: registry stored ${stored}, expected ${digest}`,
-      );
+      throw new OciError('OciDigestMismatch', `PUT ${url}: registry stored ${stored}, expected ${digest}`);
     }
     return digest;
   }
@@ -164,10 +161,9 @@ export class RegistryClient {
       headers: { ...request.headers, ...(authorization ? { authorization } : {}) },
       ...(request.body ? { body: request.body } : {}),
     }).catch((error: unknown) => {
-      throw new RuntimeError(
+      throw new OciError(
         'RegistryError',
         `${request.method} ${request.url}: ${describeNetworkError(error)}`,
-        undefined,
         { cause: error },
       );
     });
@@ -188,21 +184,16 @@ export class RegistryClient {
     const tokenResponse = await this.fetch(tokenUrl, {
       headers: credentials ? { authorization: basic(credentials) } : {},
     }).catch((error: unknown) => {
-      throw new RuntimeError(
-        'RegistryError',
-        `GET ${tokenUrl.href}: ${describeNetworkError(error)}`,
-        undefined,
-        {
-          cause: error,
-        },
-      );
+      throw new OciError('RegistryError', `GET ${tokenUrl.href}: ${describeNetworkError(error)}`, {
+        cause: error,
+      });
     });
     if (!tokenResponse.ok)
       throw await this.failure({ ...request, method: 'GET', url: tokenUrl.href }, tokenResponse);
     const body = (await tokenResponse.json()) as { token?: unknown; access_token?: unknown };
     const token = typeof body.token === 'string' ? body.token : body.access_token;
     if (typeof token !== 'string' || token === '') {
-      throw new RuntimeError('RegistryError', `GET ${tokenUrl.href}: the token response has no token`);
+      throw new OciError('RegistryError', `GET ${tokenUrl.href}: the token response has no token`);
     }
     return `Bearer ${token}`;
   }
@@ -212,17 +203,17 @@ export class RegistryClient {
     return this.credentials;
   }
 
-  private async failure(request: Request, response: Response): Promise<RuntimeError> {
+  private async failure(request: Request, response: Response): Promise<OciError> {
     const detail = await errorDetail(response);
     const what = `${request.method} ${request.url}: ${String(response.status)} ${response.statusText}${detail}`;
     if (response.status === 401 || response.status === 403) {
       const hint = (await this.storedCredentials())
         ? `the credentials for ${this.registry} in ${dockerConfigPath(this.env)} were refused`
         : `no credentials for ${this.registry} in ${dockerConfigPath(this.env)}; add them to "auths" (e.g. with docker login)`;
-      return new RuntimeError('RegistryUnauthorized', `${what}; ${hint}`);
+      return new OciError('RegistryUnauthorized', `${what}; ${hint}`);
     }
-    if (response.status === 404) return new RuntimeError('RegistryNotFound', what);
-    return new RuntimeError('RegistryError', what);
+    if (response.status === 404) return new OciError('RegistryNotFound', what);
+    return new OciError('RegistryError', what);
   }
 }
 
