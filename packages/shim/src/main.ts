@@ -1,6 +1,6 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=1 --optimize-for-size
 /**
- * containerd-shim-spin-v2: `start` and `delete` as containerd runs them, `-v`, the server itself (no
+ * containerd-shim-spin-v2: `start` and `delete` as containerd runs them, `-v`, `-info`, the server itself (no
  * action, `-socket`), and the network-namespace helper. Flags follow Go's flag syntax, as containerd
  * passes them.
  */
@@ -23,6 +23,7 @@ Flags:
   -socket ADDR         address the server listens on (the server itself)
   -debug               log at debug level to the bundle's log FIFO
   -v                   print the version
+  -info                print the RuntimeInfo protobuf (options protobuf on stdin), as containerd 2.x asks
 `;
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -35,6 +36,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const flags = parseShimFlags(argv);
   if (flags.version) {
     process.stdout.write(versionText(programName()));
+    return;
+  }
+  if (flags.info) {
+    const { runInfo } = await import('./launch/info-command.js');
+    await runInfo();
     return;
   }
   if (flags.help) {

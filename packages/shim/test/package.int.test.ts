@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anyCodec } from '../src/proto/google.js';
+import { Messages } from '../src/proto/shim-messages.js';
 import { startContainerd, type Containerd } from './containerd/containerd-process.ts';
 import { createNetns } from './containerd/netns.ts';
 import { listProcesses } from './containerd/process-table.ts';
@@ -84,6 +86,21 @@ describe('containerd-shim-spin-v2 as a single executable', () => {
     expect(result.stdout).toMatch(
       /^containerd-shim-spin-v2:\n {2}Runtime: spin\n {2}Version: \d+\.\d+\.\d+\n/,
     );
+  });
+
+  it('answers -info as containerd 2.x asks: the RuntimeInfo protobuf on stdout for the options on stdin', () => {
+    const options = anyCodec.encode({ typeUrl: 'runtimeoptions.v1.Options', value: new Uint8Array() });
+    const result = spawnSync(shim, ['-info'], {
+      env: { PATH: BARE_PATH, SPINKUBE_SHIM_DATA_DIR: freshDir('data') },
+      input: options,
+      timeout: 60_000,
+    });
+    expect(result.stderr.toString()).toBe('');
+    expect(result.status).toBe(0);
+    const info = Messages.RuntimeInfo.decode(result.stdout);
+    expect(info.name).toBe('io.containerd.spin.v2');
+    expect(info.version?.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(info.options?.typeUrl).toBe('runtimeoptions.v1.Options');
   });
 
   it('needs no shared library beyond glibc, libstdc++ and libgcc_s', () => {

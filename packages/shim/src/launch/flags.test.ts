@@ -38,6 +38,7 @@ describe('parseShimFlags', () => {
 
   it('treats -v as the version flag and no action as the server', () => {
     expect(parseShimFlags(['-v'])).toMatchObject({ version: true });
+    expect(parseShimFlags(['-info'])).toMatchObject({ info: true, version: false });
     expect(parseShimFlags(['-namespace', 'n', '-socket', 'unix:///s']).action).toBeUndefined();
   });
 

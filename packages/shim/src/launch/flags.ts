@@ -14,6 +14,8 @@ export interface ShimFlags {
   readonly socket?: string;
   readonly debug: boolean;
   readonly version: boolean;
+  /** `-info`: print the RuntimeInfo protobuf (containerd 2.x). */
+  readonly info: boolean;
   readonly help: boolean;
   /** `start`, `delete`, or none (the server itself). */
   readonly action?: string;
@@ -33,6 +35,7 @@ const BOOLEAN_FLAGS: Readonly<Record<string, keyof ShimFlags>> = {
   debug: 'debug',
   v: 'version',
   version: 'version',
+  info: 'info',
   h: 'help',
   help: 'help',
 };
@@ -71,6 +74,7 @@ export function parseShimFlags(argv: readonly string[]): ShimFlags {
   const flags: ShimFlags = {
     debug: values['debug'] === true,
     version: values['version'] === true,
+    info: values['info'] === true,
     help: values['help'] === true,
     rest: positional.slice(1),
   };

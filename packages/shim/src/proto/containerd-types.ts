@@ -29,6 +29,19 @@ const types: INamespace = {
         annotations: { ...STRING_MAP, id: 5 },
       },
     },
+    /** What `<shim> -info` prints (containerd 2.x asks every shim for it). */
+    RuntimeVersion: { fields: { version: { type: 'string', id: 1 }, revision: { type: 'string', id: 2 } } },
+    RuntimeInfo: {
+      fields: {
+        name: { type: 'string', id: 1 },
+        version: { type: 'RuntimeVersion', id: 2 },
+        /** The options containerd passed on stdin, echoed. */
+        options: { type: ANY, id: 3 },
+        /** OCI runtime features (runtime-spec features.md); a Spin shim runs no OCI runtime, so none. */
+        features: { type: ANY, id: 4 },
+        annotations: { ...STRING_MAP, id: 5 },
+      },
+    },
     Envelope: {
       fields: {
         timestamp: { type: TIMESTAMP, id: 1 },

@@ -146,6 +146,13 @@ export const Messages = {
   CgroupsV2Metrics: codec<{ pids: { current: number; limit: number } | null }>(
     'io.containerd.cgroups.v2.Metrics',
   ),
+  RuntimeInfo: codec<{
+    name: string;
+    version: { version: string; revision: string } | null;
+    options: Any | null;
+    features: Any | null;
+    annotations: Record<string, string>;
+  }>('containerd.types.RuntimeInfo'),
   RuntimeOptions: codec<{ typeUrl: string; configPath: string; configBody: Uint8Array }>(
     'runtimeoptions.v1.Options',
   ),
