@@ -21,6 +21,7 @@ export {
   helm4Tool,
   kindTool,
   actionlintTool,
+  containerdTool,
   type Tool,
 } from './provision/tools.js';
 export {

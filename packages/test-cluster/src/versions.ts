@@ -11,6 +11,9 @@ export const Versions = {
   kwok: 'v0.8.0',
   helm3: 'v3.22.0',
   helm4: 'v4.3.1',
+  /** containerd for real nodes and the shim's tests: the 1.7 and 2.x lines (Debian's 1.6 is the third). */
+  containerd1: 'v1.7.35',
+  containerd2: 'v2.2.10',
   /** actionlint, which lints .github/workflows in the test command. */
   actionlint: 'v1.7.12',
   /** kind, for the kind provider on machines with Docker. */

@@ -40,7 +40,18 @@ export const CTR_BINARY = '/usr/bin/ctr';
 /** Where containerd finds runc and `containerd-shim-runc-v2` (Debian: /usr/sbin and /usr/bin). */
 const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
+/** Which containerd: its daemon and the ctr that talks to it. */
+export interface ContainerdBinaries {
+  readonly containerd: string;
+  readonly ctr: string;
+}
+
+/** Debian's containerd 1.6 (the `containerd` package). */
+export const DEBIAN_CONTAINERD: ContainerdBinaries = { containerd: CONTAINERD_BINARY, ctr: CTR_BINARY };
+
 export interface StartContainerdOptions {
+  /** Debian's containerd unless given (e.g. a pinned build from test-cluster's `containerdTool`). */
+  readonly binaries?: ContainerdBinaries;
   /** Put first on containerd's PATH: the `containerd-shim-spin-v2` in it is the one containerd execs. */
   readonly shimDir?: string;
   /** Extra environment for containerd, and so for every shim it starts. */
@@ -73,6 +84,8 @@ export interface Containerd {
   readonly fifoDir: string;
   /** For `ctr run --runc-root` with runc containers, so their state stays in this instance's dir. */
   readonly runcRoot: string;
+  /** The daemon and ctr this instance runs with. */
+  readonly binaries: ContainerdBinaries;
   readonly namespace: string;
   /** containerd's current PID (it changes on restart). */
   readonly pid: number;
@@ -107,10 +120,11 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
   writeFileSync(layout.config, renderContainerdConfig(layout, options.logLevel ?? 'info'));
   const env = containerdEnv(options);
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+  const binaries = options.binaries ?? DEBIAN_CONTAINERD;
 
   let child: Launched;
   try {
-    child = await launch(layout, env, namespace, startTimeoutMs);
+    child = await launch(binaries, layout, env, namespace, startTimeoutMs);
   } catch (error) {
     await cleanUpHarnessDir(layout.dir, privateNamespace);
     throw error;
@@ -119,7 +133,7 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
 
   const ctr = (args: readonly string[], ctrOptions: CtrOptions = {}): Promise<CommandResult> =>
     runCommand(
-      CTR_BINARY,
+      binaries.ctr,
       ['--address', layout.address, '--namespace', ctrOptions.namespace ?? namespace, ...args],
       {
         ...(ctrOptions.input === undefined ? {} : { input: ctrOptions.input }),
@@ -136,6 +150,7 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
     state: layout.state,
     fifoDir: layout.fifoDir,
     runcRoot: layout.runcRoot,
+    binaries,
     namespace,
     get pid() {
       return child.pid;
@@ -158,7 +173,7 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
         layout.log,
         `\n--- restarted by the test harness (pid ${String(child.pid)} stopped with ${signal}) ---\n`,
       );
-      child = await launch(layout, env, namespace, startTimeoutMs);
+      child = await launch(binaries, layout, env, namespace, startTimeoutMs);
     },
     logs,
     async stop() {
@@ -180,6 +195,7 @@ interface Launched {
 
 /** Starts containerd and waits until `ctr version` gets an answer from it. */
 async function launch(
+  binaries: ContainerdBinaries,
   layout: HarnessLayout,
   env: NodeJS.ProcessEnv,
   namespace: string,
@@ -188,18 +204,18 @@ async function launch(
   const fd = openSync(layout.log, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(CONTAINERD_BINARY, ['--config', layout.config], { stdio: ['ignore', fd, fd], env });
+    child = spawn(binaries.containerd, ['--config', layout.config], { stdio: ['ignore', fd, fd], env });
   } finally {
     closeSync(fd);
   }
   let spawnError: Error | undefined;
   child.once('error', (error) => (spawnError = error));
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`${CONTAINERD_BINARY} did not start: ${readText(layout.log)}`);
+  if (pid === undefined) throw new Error(`${binaries.containerd} did not start: ${readText(layout.log)}`);
   writeOwner(layout, namespace, pid);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const version = await runCommand(CTR_BINARY, ['--address', layout.address, 'version'], {
+    const version = await runCommand(binaries.ctr, ['--address', layout.address, 'version'], {
       timeoutMs: 5_000,
     });
     if (version.code === 0) return { pid, process: child };

@@ -30,6 +30,10 @@ interface WrapperBuild {
   readonly siblingVersion: string;
   /** Import path of each command, and the binary name it is built as. */
   readonly commands: readonly { readonly pkg: string; readonly binary: string }[];
+  /** Go build tags. */
+  readonly tags?: readonly string[];
+  /** `-X` settings for the linker (version variables). */
+  readonly linkerSettings?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -64,6 +68,7 @@ function wrapperModuleTool(build: WrapperBuild): Tool {
             [
               'build',
               '-trimpath',
+              ...(build.tags?.length ? [`-tags=${build.tags.join(',')}`] : []),
               `-ldflags=${versionLdflags(build)}`,
               '-o',
               join(outDir, command.binary),
@@ -108,7 +113,8 @@ export function wrapperGoMod(
 
 /** Kubernetes reads its version from ldflags; without them it reports v0.0.0 and clients such as helm balk. */
 function versionLdflags(build: WrapperBuild): string {
-  if (build.module !== 'k8s.io/kubernetes') return '-s -w';
+  const settings = Object.entries(build.linkerSettings ?? {}).map(([name, value]) => `-X ${name}=${value}`);
+  if (build.module !== 'k8s.io/kubernetes') return ['-s', '-w', ...settings].join(' ');
   const [major = '1', minor = '0'] = build.version.replace(/^v/, '').split('.');
   const vars = { gitVersion: build.version, gitMajor: major, gitMinor: minor, gitTreeState: 'clean' };
   const flags = ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version'].flatMap((pkg) =>
@@ -133,6 +139,27 @@ export const etcdTool = wrapperModuleTool({
   siblingVersion: Versions.etcd,
   commands: [{ pkg: 'go.etcd.io/etcd/server/v3', binary: 'etcd' }],
 });
+
+/**
+ * containerd and its ctr at a pinned release (`v1.x` or `v2.x`), for nodes and shim tests that need a newer
+ * containerd than Debian's 1.6.20: one that hands non-tar (wasm) layers to the shim, and the 2.x line that
+ * kind and current clusters run. Its go.mod has `exclude` directives, so `go install` refuses it and the
+ * wrapper module builds it. Static (no cgo), without the snapshotters this machine cannot use.
+ */
+export function containerdTool(version: string): Tool {
+  const module = version.startsWith('v1.')
+    ? 'github.com/containerd/containerd'
+    : 'github.com/containerd/containerd/v2';
+  return wrapperModuleTool({
+    name: 'containerd',
+    version,
+    module,
+    siblingVersion: version,
+    commands: ['containerd', 'ctr'].map((binary) => ({ pkg: `${module}/cmd/${binary}`, binary })),
+    tags: ['no_btrfs', 'no_devmapper', 'no_zfs', 'no_aufs'],
+    linkerSettings: { [`${module}/version.Version`]: version },
+  });
+}
 
 /** A tool that `go install module/cmd@version` builds. */
 function goInstallTool(name: string, version: string, binary: string, pkg: string): Tool {
