@@ -24,8 +24,15 @@ export interface BundleSpec {
   /** The network namespace: none (`host`: the shim's own), a path, or a new one (`new`). */
   readonly network:
     { readonly kind: 'host' } | { readonly kind: 'path'; readonly path: string } | { readonly kind: 'new' };
+  /** `linux.namespaces`: each type, with the path to join or none (a new namespace). */
+  readonly namespaces: readonly SpecNamespace[];
   readonly annotations: Readonly<Record<string, string>>;
   readonly hostname?: string;
+}
+
+export interface SpecNamespace {
+  readonly type: string;
+  readonly path?: string;
 }
 
 /** CRI's annotation naming a container's kind: `sandbox` (the pod's pause container) or `container`. */
@@ -95,6 +102,13 @@ export function parseBundleSpec(
     cwd: typeof process['cwd'] === 'string' ? process['cwd'] : '/',
     rootPath: isAbsolute(rootPath) ? rootPath : join(bundle, rootPath),
     mounts,
+    namespaces: namespaces.flatMap((entry, index): SpecNamespace[] => {
+      const ns = record(entry) ?? fail(`linux.namespaces[${String(index)}]`, 'must be an object');
+      if (typeof ns['type'] !== 'string')
+        return fail(`linux.namespaces[${String(index)}].type`, 'must be a string');
+      const path = ns['path'];
+      return [typeof path === 'string' && path !== '' ? { type: ns['type'], path } : { type: ns['type'] }];
+    }),
     network: !networkEntry
       ? { kind: 'host' }
       : typeof networkPath === 'string' && networkPath !== ''

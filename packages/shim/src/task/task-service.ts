@@ -18,7 +18,8 @@ import type { ShimLog } from '../server/shim-log.js';
 import { NAMESPACE_METADATA_KEY } from '../ttrpc/metadata.js';
 import type { TtrpcCall, TtrpcHandler } from '../ttrpc/service-registry.js';
 import { StatusCode, TtrpcError } from '../ttrpc/status.js';
-import { IdleProcess, Task, type TaskExit, type TaskProcess } from './task.js';
+import { PodSandboxProcess } from './pod-sandbox-process.js';
+import { Task, type TaskExit, type TaskProcess } from './task.js';
 
 export const TASK_SERVICES = ['containerd.task.v2.Task', 'containerd.task.v3.Task'] as const;
 
@@ -154,6 +155,8 @@ export class TaskService {
     this.creating.add(key);
     const opened: LineSink[] = [];
     let mounted = false;
+    let sandbox: PodSandboxProcess | undefined;
+    let pid: number;
     let rootPath = '';
     try {
       const spec = await readBundleSpec(request.bundle);
@@ -169,15 +172,16 @@ export class TaskService {
       opened.push(stdout);
       const stderr = await openTaskOutput(request.stderr);
       opened.push(stderr);
-      const process = isSandbox(spec)
-        ? new IdleProcess()
-        : this.options.appProcess({ namespace, id, spec, stdout, stderr });
+      // A sandbox's PID is the pod's: CRI joins the pod's containers to its namespaces.
+      if (isSandbox(spec)) sandbox = await PodSandboxProcess.start(spec);
+      const process = sandbox ?? this.options.appProcess({ namespace, id, spec, stdout, stderr });
+      pid = sandbox?.pid ?? globalThis.process.pid;
       const task = new Task(
         namespace,
         id,
         request.bundle,
         { stdin: request.stdin, stdout: request.stdout, stderr: request.stderr },
-        globalThis.process.pid,
+        pid,
         process,
         (stopped, exit) => {
           this.publishExit(stopped, exit);
@@ -186,6 +190,7 @@ export class TaskService {
       this.tasks.set(key, { task, rootPath, mounted, outputs: opened });
       this.options.log.log('debug', 'task created', { id, namespace, root: hostPath(spec, '/') }, key);
     } catch (error) {
+      sandbox?.kill(9);
       await Promise.all(opened.map((sink) => sink.close()));
       if (mounted) await unmountAll(rootPath).catch(() => undefined);
       await this.options.log.detach(key);
@@ -200,9 +205,9 @@ export class TaskService {
       rootfs: request.rootfs,
       io: { stdin: request.stdin, stdout: request.stdout, stderr: request.stderr, terminal: false },
       checkpoint: '',
-      pid: globalThis.process.pid,
+      pid,
     });
-    return { pid: globalThis.process.pid };
+    return { pid };
   }
 
   private start(id: string, execId: string, namespace: string) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TaskStatus } from '../proto/shim-messages.js';
-import { IdleProcess, Task, type TaskExit } from './task.js';
+import { endsApp, exitStatusForSignal } from '../app/exit-status.js';
+import { Task, type TaskExit, type TaskProcess } from './task.js';
 
 function task(): { task: Task; exits: TaskExit[] } {
   const exits: TaskExit[] = [];
@@ -56,3 +57,23 @@ describe('Task', () => {
     }).not.toThrow();
   });
 });
+
+/** A process that does nothing until it is killed: the state machine alone. */
+class IdleProcess implements TaskProcess {
+  readonly exited: Promise<number>;
+  private resolve!: (status: number) => void;
+
+  constructor() {
+    this.exited = new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+  }
+
+  start(): void {
+    // Nothing to run.
+  }
+
+  kill(signal: number): void {
+    if (endsApp(signal)) this.resolve(exitStatusForSignal(signal));
+  }
+}

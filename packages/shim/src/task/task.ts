@@ -1,6 +1,6 @@
 /**
  * One containerd task and its state machine: created → running → stopped, then deleted. A pod sandbox
- * has nothing to run; an app task owns a SpinAppProcess. `exit` happens once, whatever ends the task.
+ * task owns a PodSandboxProcess; an app task owns a SpinAppProcess. `exit` happens once, whatever ends the task.
  */
 import { endsApp, exitStatusForSignal } from '../app/exit-status.js';
 import { ShimError } from '../errors.js';
@@ -12,7 +12,7 @@ export interface TaskIo {
   readonly stderr: string;
 }
 
-/** What runs for a task: nothing (a sandbox) or an app. */
+/** What runs for a task: the pod's sandbox process or an app. */
 export interface TaskProcess {
   readonly exited: Promise<number>;
   start(): void;
@@ -90,24 +90,4 @@ export class Task {
 
 function describeStatus(status: TaskStatus): string {
   return status === TaskStatus.Running ? 'running' : status === TaskStatus.Stopped ? 'stopped' : 'created';
-}
-
-/** A sandbox (pause) container: no process; it runs until it is killed. */
-export class IdleProcess implements TaskProcess {
-  readonly exited: Promise<number>;
-  private resolve!: (status: number) => void;
-
-  constructor() {
-    this.exited = new Promise((resolve) => {
-      this.resolve = resolve;
-    });
-  }
-
-  start(): void {
-    // Nothing to run.
-  }
-
-  kill(signal: number): void {
-    if (endsApp(signal)) this.resolve(exitStatusForSignal(signal));
-  }
 }

@@ -4,7 +4,7 @@
  * HTTP from the test process. One test file per containerd calls `describeShimUnderContainerd`.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -346,7 +346,7 @@ export function describeShimUnderContainerd(flavor: ContainerdFlavor): void {
       await expectNothingLeft();
     });
 
-    it('runs a pod sandbox container without a process until it is killed', async () => {
+    it('runs a pod sandbox as a process in the pod network namespace, whose namespaces an app joins by its PID', async () => {
       const ns = await netns();
       const rootfs = join(containerd.dir, 'rootfs', 'sandbox');
       await mkdir(rootfs, { recursive: true });
@@ -361,8 +361,24 @@ export function describeShimUnderContainerd(flavor: ContainerdFlavor): void {
         ]),
       );
       await events.waitFor('sandbox', '/tasks/start');
-      expect(await containerd.ctrOk(['task', 'ls'])).toMatch(/sandbox\s+\d+\s+RUNNING/);
+      const listed = /sandbox\s+(\d+)\s+RUNNING/.exec(await containerd.ctrOk(['task', 'ls']));
+      const pid = Number(listed?.[1]);
+      expect(shimServers()).not.toContain(pid);
+      // The PID is in the pod's network namespace and in IPC and UTS namespaces of its own, as a pause
+      // container is, so CRI's /proc/<pid>/ns/… paths put the pod's containers in the pod.
+      expect(statSync(`/proc/${String(pid)}/ns/net`).ino).toBe(statSync(ns.path).ino);
+      for (const type of ['ipc', 'uts'])
+        expect(statSync(`/proc/${String(pid)}/ns/${type}`).ino).not.toBe(
+          statSync(`/proc/self/ns/${type}`).ino,
+        );
+
+      await containerd.ctrOk(
+        await artifactRunArgs(containerd, `/proc/${String(pid)}/ns/net`, 'in-pod', ARTIFACT, containerd.dir),
+      );
+      expect(await getWhenUp(`http://${ns.address}/`)).toEqual({ status: 200, body: TINY_HELLO_BODY });
+      await killAndDelete('in-pod');
       await killAndDelete('sandbox');
+      expect(existsSync(`/proc/${String(pid)}`)).toBe(false);
       await expectNothingLeft();
     });
   });
