@@ -48,6 +48,7 @@ export async function openTaskOutput(target: string): Promise<LineSink> {
 
 function sink(stream: Writable): LineSink {
   let broken = false;
+  let closing: Promise<void> | undefined;
   stream.on('error', () => {
     broken = true;
   });
@@ -69,8 +70,9 @@ function sink(stream: Writable): LineSink {
           resolve();
         });
       }),
+    // Once: the exit and Delete both close a task's outputs.
     close: () =>
-      new Promise((resolve) => {
+      (closing ??= new Promise((resolve) => {
         if (broken || stream.destroyed) {
           resolve();
           return;
@@ -83,6 +85,6 @@ function sink(stream: Writable): LineSink {
           clearTimeout(timer);
           resolve();
         });
-      }),
+      })),
   };
 }

@@ -185,6 +185,9 @@ export class TaskService {
         process,
         (stopped, exit) => {
           this.publishExit(stopped, exit);
+          // Closed now, not at Delete: CRI (containerd 1.7 and 2.x) waits for end of file on the task's
+          // FIFOs after its exit before it deletes the task, and only the shim holds their write ends.
+          void Promise.all(opened.map((sink) => sink.close()));
         },
       );
       this.tasks.set(key, { task, rootPath, mounted, outputs: opened });

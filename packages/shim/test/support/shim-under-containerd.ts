@@ -4,7 +4,7 @@
  * HTTP from the test process. One test file per containerd calls `describeShimUnderContainerd`.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,17 @@ export function describeShimUnderContainerd(flavor: ContainerdFlavor): void {
     return shimProcesses(containerd.address);
   }
 
+  /** The one file called `name` somewhere under `dir` (ctr puts a task's FIFOs in a directory of its own). */
+  function findFile(dir: string, name: string): string {
+    const found = readdirSync(dir, { recursive: true, withFileTypes: true }).filter(
+      (entry) => entry.name === name,
+    );
+    if (found.length !== 1)
+      throw new Error(`expected one ${name} under ${dir}, found ${String(found.length)}`);
+    const [entry] = found;
+    return join(entry?.parentPath ?? dir, name);
+  }
+
   /** What must be gone once every task is deleted: the shim server, its socket, any mount. */
   async function expectNothingLeft(): Promise<void> {
     const deadline = Date.now() + 10_000;
@@ -193,6 +204,34 @@ export function describeShimUnderContainerd(flavor: ContainerdFlavor): void {
       );
       expect(mountPointsUnder(containerd.state)).toContain(bundleRoot);
       await killAndDelete('toml');
+      await expectNothingLeft();
+    });
+
+    it('closes the task stdout and stderr FIFOs when the app exits, before any Delete, as CRI waits for their end', async () => {
+      const ns = await netns();
+      await runArtifact('fifo-end', ns);
+      await getWhenUp(`http://${ns.address}/`);
+      // ctr -d has gone; read the FIFOs it made as containerd's CRI would, until end of file.
+      const ends = ['stdout', 'stderr'].map((stream) => {
+        const reader = createReadStream(findFile(containerd.fifoDir, `fifo-end-${stream}`));
+        reader.resume();
+        return new Promise<string>((resolve) => {
+          reader.once('end', () => {
+            resolve(`${stream}: end of file`);
+          });
+        });
+      });
+      await containerd.ctrOk(['task', 'kill', 'fifo-end']);
+      await events.waitFor('fifo-end', '/tasks/exit');
+      const timeout = new Promise<string>((resolve) =>
+        setTimeout(() => resolve('no end of file within 5 s'), 5_000),
+      );
+      expect(await Promise.all(ends.map((end) => Promise.race([end, timeout])))).toEqual([
+        'stdout: end of file',
+        'stderr: end of file',
+      ]);
+      await containerd.ctrOk(['task', 'delete', 'fifo-end']);
+      await containerd.ctrOk(['container', 'rm', 'fifo-end']);
       await expectNothingLeft();
     });
 
