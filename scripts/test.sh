@@ -49,8 +49,10 @@ if $have_sudo; then
   sudo env "PATH=$PATH" "HOME=$HOME" "SPINKUBE_CACHE=$spinkube_cache" \
     ${SPINKUBE_UPSTREAM_FIXTURES:+"SPINKUBE_UPSTREAM_FIXTURES=$SPINKUBE_UPSTREAM_FIXTURES"} ${CI:+CI=$CI} \
     node_modules/.bin/vitest run "${included[@]}" || status=$?
-  # Whatever root wrote into the checkout or the cache goes back to the user, so later runs can replace it.
-  sudo find "$spinkube_root" "$spinkube_cache" -xdev -uid 0 -exec chown -h "$(id -u):$(id -g)" {} + 2>/dev/null || true
+  # Whatever root wrote into the checkout, the cache or Go's caches (a tool built under sudo) goes back to
+  # the user, so later runs and the user's own Go can replace it.
+  sudo find "$spinkube_root" "$spinkube_cache" "${GOCACHE:-$HOME/.cache/go-build}" "${GOMODCACHE:-$HOME/go/pkg/mod}" \
+    -xdev -uid 0 -exec chown -h "$(id -u):$(id -g)" {} + 2>/dev/null || true
 else
   spinkube_log "not run (they need root): ${root_projects[*]}"
   spinkube_log "run them as root with: sudo env \"PATH=\$PATH\" node_modules/.bin/vitest run ${included[*]}"
