@@ -51,8 +51,8 @@ if $have_sudo; then
     node_modules/.bin/vitest run "${included[@]}" || status=$?
   # Whatever root wrote into the checkout, the cache or Go's caches (a tool built under sudo) goes back to
   # the user, so later runs and the user's own Go can replace it.
-  sudo find "$spinkube_root" "$spinkube_cache" "${GOCACHE:-$HOME/.cache/go-build}" "${GOMODCACHE:-$HOME/go/pkg/mod}" \
-    -xdev -uid 0 -exec chown -h "$(id -u):$(id -g)" {} + 2>/dev/null || true
+  sudo find "$spinkube_root" "$spinkube_cache" "${GOCACHE:-$HOME/.cache/go-build}" "${GOPATH:-$HOME/go}" \
+    "${XDG_CONFIG_HOME:-$HOME/.config}/go" -xdev -uid 0 -exec chown -h "$(id -u):$(id -g)" {} + 2>/dev/null || true
 else
   spinkube_log "not run (they need root): ${root_projects[*]}"
   spinkube_log "run them as root with: sudo env \"PATH=\$PATH\" node_modules/.bin/vitest run ${included[*]}"
