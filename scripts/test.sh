@@ -46,13 +46,14 @@ npx vitest run "${excluded[@]}" || status=$?
 if $have_sudo; then
   spinkube_log "running as root through sudo: ${root_projects[*]}"
   # vitest itself, not npx: npx would leave root-owned logs in the user's ~/.npm.
-  sudo env "PATH=$PATH" "HOME=$HOME" "SPINKUBE_CACHE=$spinkube_cache" \
+  # Go's telemetry counters (Go runs when a tool is built) go to the cache, not to a root-owned ~/.config/go.
+  sudo env "PATH=$PATH" "HOME=$HOME" "SPINKUBE_CACHE=$spinkube_cache" "XDG_CONFIG_HOME=$spinkube_cache/config" \
     ${SPINKUBE_UPSTREAM_FIXTURES:+"SPINKUBE_UPSTREAM_FIXTURES=$SPINKUBE_UPSTREAM_FIXTURES"} ${CI:+CI=$CI} \
     node_modules/.bin/vitest run "${included[@]}" || status=$?
   # Whatever root wrote into the checkout, the cache or Go's caches (a tool built under sudo) goes back to
   # the user, so later runs and the user's own Go can replace it.
   sudo find "$spinkube_root" "$spinkube_cache" "${GOCACHE:-$HOME/.cache/go-build}" "${GOPATH:-$HOME/go}" \
-    "${XDG_CONFIG_HOME:-$HOME/.config}/go" -xdev -uid 0 -exec chown -h "$(id -u):$(id -g)" {} + 2>/dev/null || true
+    -xdev -uid 0 -exec chown -h "$(id -u):$(id -g)" {} + 2>/dev/null || true
 else
   spinkube_log "not run (they need root): ${root_projects[*]}"
   spinkube_log "run them as root with: sudo env \"PATH=\$PATH\" node_modules/.bin/vitest run ${included[*]}"
