@@ -3,15 +3,22 @@
  * the index that names it for its platform. Nothing is written anywhere; `ociArchive` and `pushImage`
  * take the result.
  */
-import { jsonBlob, OCI_IMAGE_CONFIG, OCI_IMAGE_INDEX, OCI_IMAGE_MANIFEST, type OciBlob } from '@spinkube/oci';
-import { imageConfig, LINUX_AMD64, type Platform, type RunConfig } from './image-config.js';
+import {
+  jsonBlob,
+  OCI_IMAGE_CONFIG,
+  OCI_IMAGE_INDEX,
+  OCI_IMAGE_MANIFEST,
+  type OciBlob,
+  type OciPlatform,
+} from '@spinkube/oci';
+import { imageConfig, LINUX_AMD64, type RunConfig } from './image-config.js';
 import type { ImageLayer } from './layer.js';
 
 export interface ImageSpec {
   /** Bottom layer first. */
   readonly layers: readonly ImageLayer[];
   readonly config?: RunConfig;
-  readonly platform?: Platform;
+  readonly platform?: OciPlatform;
   /** Manifest annotations (e.g. `openContainersLabels(...)`). */
   readonly annotations?: Readonly<Record<string, string>>;
   /** The config's `created`; the Unix epoch unless given. */
@@ -24,7 +31,7 @@ export interface BuiltImage {
   readonly manifest: OciBlob;
   /** An image index with the one manifest and its platform. */
   readonly index: OciBlob;
-  readonly platform: Platform;
+  readonly platform: OciPlatform;
   /** The manifest's digest: the image's identity in registries and containerd. */
   readonly digest: string;
 }

@@ -3,6 +3,7 @@
  * command, env, working directory, ports, stop signal), labels, and the layers' diff ids with one history
  * line each. `created` is fixed (the epoch unless given) so the same inputs give the same digest.
  */
+import type { OciPlatform } from '@spinkube/oci';
 import { ImageBuildError } from './errors.js';
 import type { ImageLayer } from './layer.js';
 
@@ -20,17 +21,12 @@ export interface RunConfig {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-export interface Platform {
-  readonly architecture: string;
-  readonly os: string;
-}
-
-export const LINUX_AMD64: Platform = { architecture: 'amd64', os: 'linux' };
+export const LINUX_AMD64: OciPlatform = { architecture: 'amd64', os: 'linux' };
 
 export function imageConfig(
   layers: readonly ImageLayer[],
   run: RunConfig,
-  platform: Platform,
+  platform: OciPlatform,
   created: Date,
 ): Record<string, unknown> {
   const env = Object.entries(run.env ?? {}).map(([name, value]) => {

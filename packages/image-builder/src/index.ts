@@ -3,7 +3,7 @@ export { imagePath, normalizeEntries, type TarEntry } from './tar-entry.js';
 export { packTar, type PackOptions } from './pack-tar.js';
 export { directoryEntries, type DirectoryEntriesOptions } from './directory-entries.js';
 export { imageLayer, type ImageLayer, type LayerOptions } from './layer.js';
-export { imageConfig, LINUX_AMD64, type Platform, type RunConfig } from './image-config.js';
+export { imageConfig, LINUX_AMD64, type RunConfig } from './image-config.js';
 export { openContainersLabels, type ImageDescription } from './labels.js';
 export { buildImage, type BuiltImage, type ImageSpec } from './build-image.js';
 export { ociArchive, tagOf, type ArchivedImage } from './oci-archive.js';

@@ -4,7 +4,7 @@
  * reference from `io.containerd.image.name`, other OCI tools read the tag from
  * `org.opencontainers.image.ref.name`.
  */
-import { OCI_IMAGE_INDEX, type OciBlob } from '@spinkube/oci';
+import { OCI_IMAGE_INDEX, parseReference, type OciBlob } from '@spinkube/oci';
 import { packTar } from './pack-tar.js';
 import type { TarEntry } from './tar-entry.js';
 
@@ -46,8 +46,5 @@ export async function ociArchive(images: readonly ArchivedImage[]): Promise<Buff
 
 /** The tag of `registry/repository:tag` (`latest` when there is none; a port is not a tag). */
 export function tagOf(name: string): string {
-  const withoutDigest = name.split('@')[0] ?? name;
-  const lastSegment = withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1);
-  const colon = lastSegment.indexOf(':');
-  return colon === -1 ? 'latest' : lastSegment.slice(colon + 1);
+  return parseReference(name).tag ?? 'latest';
 }

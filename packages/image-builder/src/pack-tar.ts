@@ -3,9 +3,9 @@
  * mtime, numeric owners with no user or group names. The same files always give the same layer digest.
  */
 import { pack, type Header } from 'tar-stream';
+import { normalizeEntries, type TarEntry } from './tar-entry.js';
 
 type HeaderArgument = Parameters<ReturnType<typeof pack>['entry']>[0];
-import { normalizeEntries, type TarEntry } from './tar-entry.js';
 
 export interface PackOptions {
   /** Modification time of every entry; the Unix epoch unless given (e.g. from SOURCE_DATE_EPOCH). */

@@ -13,6 +13,8 @@ import { resolveComponentFiles } from '../files/resolve-files.js';
 import { componentFieldLocation } from '../manifest/component-location.js';
 import type { AppManifest, ComponentSpec } from '../manifest/types.js';
 import {
+  jsonBlob,
+  ociBlob,
   sha256Digest,
   LOCKED_APP_DIGEST_LABEL,
   OCI_IMAGE_CONFIG,
@@ -44,9 +46,9 @@ export async function assembleApp(
 ): Promise<AssembledApp> {
   const layers = new Map<string, OciBlob>();
   const add = (bytes: Uint8Array, mediaType: string): string => {
-    const digest = sha256Digest(bytes);
-    if (!layers.has(digest))
-      layers.set(digest, { descriptor: { mediaType, digest, size: bytes.length }, bytes });
+    const blob = ociBlob(bytes, mediaType);
+    const { digest } = blob.descriptor;
+    if (!layers.has(digest)) layers.set(digest, blob);
     return digest;
   };
   const content = new Map<string, ComponentContent>();
@@ -64,18 +66,15 @@ export async function assembleApp(
   const lockedApp = lockedAppFromManifest(manifest, content);
   const lockDigest = add(serializeLockedApp(lockedApp), SPIN_LOCKED_APP);
 
-  const configBytes = Buffer.from(
-    JSON.stringify({
+  const config = jsonBlob(
+    {
       architecture: 'wasm',
       os: 'wasip1',
       config: { Labels: { [LOCKED_APP_DIGEST_LABEL]: lockDigest } },
       rootfs: { type: 'layers', diff_ids: [] },
-    }),
+    },
+    OCI_IMAGE_CONFIG,
   );
-  const config: OciBlob = {
-    descriptor: { mediaType: OCI_IMAGE_CONFIG, digest: sha256Digest(configBytes), size: configBytes.length },
-    bytes: configBytes,
-  };
   const ociManifest: OciImageManifest = {
     schemaVersion: 2,
     mediaType: OCI_IMAGE_MANIFEST,
@@ -83,14 +82,14 @@ export async function assembleApp(
     layers: [...layers.values()].map((layer) => layer.descriptor),
     annotations: { ...inferredAnnotations(manifest), ...annotations },
   };
-  const manifestBytes = Buffer.from(JSON.stringify(ociManifest));
+  const manifestBlob = jsonBlob(ociManifest, OCI_IMAGE_MANIFEST);
   return {
     lockedApp,
     config,
     layers: [...layers.values()],
     manifest: ociManifest,
-    manifestBytes,
-    digest: sha256Digest(manifestBytes),
+    manifestBytes: manifestBlob.bytes,
+    digest: manifestBlob.descriptor.digest,
   };
 }
 

@@ -3,17 +3,16 @@
  * stdin, and reads a `containerd.types.RuntimeInfo` protobuf from stdout. The shim names its runtime type
  * and version, echoes the options, and reports no OCI runtime features: it runs no OCI runtime.
  */
+import { PlatformNames } from '@spinkube/api';
 import { anyCodec, type AnyMessage } from '../proto/google.js';
 import { Messages } from '../proto/shim-messages.js';
 import { SHIM_REVISION, SHIM_VERSION } from '../version.js';
-
-export const RUNTIME_TYPE = 'io.containerd.spin.v2';
 
 /** The RuntimeInfo bytes for the options containerd sent (empty when it sent none). */
 export function runtimeInfo(options: Uint8Array): Uint8Array {
   const echoed: AnyMessage | null = options.length > 0 ? anyCodec.decode(options) : null;
   return Messages.RuntimeInfo.encode({
-    name: RUNTIME_TYPE,
+    name: PlatformNames.runtimeType,
     version: { version: SHIM_VERSION, revision: SHIM_REVISION },
     options: echoed,
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseBundleSpec } from '../bundle/oci-spec.js';
-import { podSandboxCommand } from './pod-sandbox-process.js';
+import { PodSandboxProcess, podSandboxCommand } from './pod-sandbox-process.js';
 
 const spec = (namespaces: unknown[], hostname?: string) =>
   parseBundleSpec({ linux: { namespaces }, ...(hostname ? { hostname } : {}) }, '/bundle');
@@ -54,5 +54,14 @@ describe('podSandboxCommand', () => {
       'exec sleep infinity',
       'pod-sandbox',
     ]);
+  });
+});
+
+describe('PodSandboxProcess.start', () => {
+  it('fails with nsenter’s own reason when the pod network namespace does not exist', async () => {
+    const missing = spec([{ type: 'network', path: '/nonexistent/netns/cni-0' }]);
+    await expect(PodSandboxProcess.start(missing)).rejects.toThrow(
+      /cannot start the pod sandbox process \(setpriv .*--net=\/nonexistent\/netns\/cni-0.*\): .*nonexistent/,
+    );
   });
 });

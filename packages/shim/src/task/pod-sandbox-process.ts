@@ -81,7 +81,8 @@ export class PodSandboxProcess implements TaskProcess {
       });
     });
     const pid = child.pid;
-    const ready = pid === undefined ? Promise.reject(new Error('no process')) : untilSleeping(pid, timeoutMs);
+    const ready =
+      pid === undefined ? Promise.reject(new Error('no process')) : untilSleeping(child, pid, timeoutMs);
     const outcome = await Promise.race([ready.then(() => undefined), failed]).catch(
       (error: unknown) => error as Error,
     );
@@ -110,13 +111,17 @@ export class PodSandboxProcess implements TaskProcess {
   }
 }
 
-/** Waits until `pid` runs sleep, which it execs only after every namespace was entered. */
-async function untilSleeping(pid: number, timeoutMs: number): Promise<void> {
+/**
+ * Waits until `pid` runs sleep, which it execs only after every namespace was entered. Stops looking once
+ * the process has exited (its exit, with its stderr, is then the reason given).
+ */
+async function untilSleeping(child: ChildProcess, pid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  while (child.exitCode === null && child.signalCode === null) {
     const command = await readFile(`/proc/${String(pid)}/comm`, 'utf8').catch(() => '');
     if (command.trim() === 'sleep') return;
     if (Date.now() > deadline) throw new Error(`it did not settle within ${String(timeoutMs)} ms`);
     await sleep(5);
   }
+  throw new Error('it exited');
 }

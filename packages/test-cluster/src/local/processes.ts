@@ -171,7 +171,7 @@ function signal(pid: number, name: NodeJS.Signals): void {
 }
 
 /** The child environment: ours minus proxies, which must never route loopback traffic elsewhere. */
-function processEnv(): NodeJS.ProcessEnv {
+export function processEnv(): NodeJS.ProcessEnv {
   const proxies = new Set([
     'HTTP_PROXY',
     'HTTPS_PROXY',

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { freePort } from '../local/ports.js';
+import { processEnv } from '../local/processes.js';
 import { startTokenIssuer, TOKEN_ISSUER, TOKEN_SERVICE, type TokenIssuer } from './token-issuer.js';
 
 export const REGISTRY_BINARY = '/usr/bin/docker-registry';
@@ -85,7 +86,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   );
   const child = spawn(REGISTRY_BINARY, ['serve', join(dir, 'config.yml')], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: withoutProxies(process.env),
+    env: processEnv(),
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -132,9 +133,4 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
 export function blobPath(registry: RunningRegistry, digest: string): string {
   const hex = digest.replace(/^sha256:/, '');
   return join(registry.storage, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
-}
-
-/** The registry never needs a proxy, and loopback traffic must never be routed elsewhere. */
-function withoutProxies(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^(https?|all)_proxy$/i.test(key)));
 }
