@@ -75,3 +75,4 @@ export { parseLockedApp, serializeLockedApp } from './oci/locked-app.js';
 export type * from './oci/locked-app.js';
 export { appManifestFromLockedApp, type LockedContentPaths } from './oci/app-from-lock.js';
 export { lockedAppFromManifest } from './oci/lock-from-app.js';
+export { servingBanner } from './app/serving-banner.js';

@@ -13,9 +13,11 @@ import {
   type RestartComponentOptions,
 } from './local/local-cluster.js';
 import { readState, type LocalClusterState } from './local/state.js';
+import { readFileSync } from 'node:fs';
+import type { NodeContainerd, RealNodeOptions, RealNodeState } from './node/real-node.js';
 
 export type ClusterProvider = 'local' | 'kind';
-export type { ClusterComponent, RestartComponentOptions };
+export type { ClusterComponent, RestartComponentOptions, NodeContainerd, RealNodeOptions };
 
 export interface StartClusterOptions {
   /** `local` (pinned binaries + kwok, the default) or `kind`; `SPINKUBE_CLUSTER_PROVIDER` overrides. */
@@ -23,7 +25,34 @@ export interface StartClusterOptions {
   readonly name?: string;
   readonly dataDir?: string;
   readonly nodes?: number;
+  /** A real node (local provider only): kubelet, containerd with CRI, kube-proxy, CoreDNS. Needs root. */
+  readonly realNode?: boolean | RealNodeOptions;
   readonly log?: (line: string) => void;
+}
+
+/** A local cluster's real node. */
+export interface ClusterNode {
+  readonly name: string;
+  /** The node's IP (its kubelet, CoreDNS and NodePorts listen there); reachable from the host. */
+  readonly address: string;
+  /** The host-side address of the node network, where the API server and the registry listen. */
+  readonly hostAddress: string;
+  readonly podCidr: string;
+  /** The node's network namespace, for `nsenter --net=<path>` (what a process on the node sees). */
+  readonly netnsPath: string;
+  /** `<host>:<port>` of the registry the node pulls from over plain HTTP; push images there. */
+  readonly registry: string;
+  readonly containerd: {
+    readonly line: NodeContainerd;
+    readonly version: string;
+    /** containerd's gRPC socket, for `ctr --address <address> -n k8s.io …`. */
+    readonly address: string;
+    readonly ctr: string;
+  };
+  /** Runtime handlers besides runc (`spin-v2` when a shim was given). */
+  readonly handlers: readonly string[];
+  /** The PID of the containerd that runs now (its supervisor starts a new one when it exits). */
+  containerdPid(): number;
 }
 
 /** A process of the cluster as it runs now (local clusters only). */
@@ -52,6 +81,8 @@ export interface TestCluster {
   readonly dataDir: string;
   /** etcd's client URL (plain http on 127.0.0.1), for tests that act on storage; local clusters only. */
   readonly etcdUrl?: string;
+  /** The real node, when started with `realNode`. */
+  readonly node?: ClusterNode;
   /** The cluster's processes with their current PIDs, in start order; empty for kind clusters. */
   processes(): readonly ClusterProcess[];
   /**
@@ -67,6 +98,11 @@ export interface TestCluster {
 export async function startCluster(options: StartClusterOptions = {}): Promise<TestCluster> {
   const provider = options.provider ?? providerFromEnv() ?? 'local';
   if (provider === 'kind') {
+    if (options.realNode)
+      throw new TestClusterError(
+        'NotSupported',
+        'realNode is for the local provider (kind nodes are real already)',
+      );
     const state = await startKindCluster(options);
     return {
       provider,
@@ -109,6 +145,7 @@ function localTestCluster(initial: LocalClusterState): TestCluster {
     ...(state.ports['etcdClient']
       ? { etcdUrl: `http://127.0.0.1:${String(state.ports['etcdClient'])}` }
       : {}),
+    ...(state.node ? { node: clusterNode(state.node) } : {}),
     processes: () => state.processes.map(({ name, pid, logFile }) => ({ name, pid, logFile })),
     restartComponent: (name, options) =>
       enqueue(async () => {
@@ -128,6 +165,25 @@ function localTestCluster(initial: LocalClusterState): TestCluster {
         };
       }),
     stop: () => enqueue(() => stopLocalCluster(state)),
+  };
+}
+
+function clusterNode(node: RealNodeState): ClusterNode {
+  return {
+    name: node.name,
+    address: node.network.nodeAddress,
+    hostAddress: node.network.hostAddress,
+    podCidr: node.network.podCidr,
+    netnsPath: node.network.netnsPath,
+    registry: node.registry,
+    containerd: {
+      line: node.containerd.line,
+      version: node.containerd.version,
+      address: node.containerd.address,
+      ctr: node.containerd.ctr,
+    },
+    handlers: node.handlers,
+    containerdPid: () => Number(readFileSync(node.containerd.pidFile, 'utf8').trim()),
   };
 }
 

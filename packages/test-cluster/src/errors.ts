@@ -11,4 +11,10 @@ export class TestClusterError extends Error {
 }
 
 export type TestClusterErrorCode =
-  'BinaryMissing' | 'ProcessExited' | 'Timeout' | 'ProviderUnavailable' | 'NotRunning' | 'NotSupported';
+  | 'BinaryMissing'
+  | 'CommandFailed'
+  | 'ProcessExited'
+  | 'Timeout'
+  | 'ProviderUnavailable'
+  | 'NotRunning'
+  | 'NotSupported';

@@ -2,6 +2,9 @@ export {
   startCluster,
   loadKubeConfig,
   type ClusterComponent,
+  type ClusterNode,
+  type NodeContainerd,
+  type RealNodeOptions,
   type ClusterProcess,
   type ClusterProvider,
   type RestartComponentOptions,
@@ -22,6 +25,9 @@ export {
   kindTool,
   actionlintTool,
   containerdTool,
+  kubernetesNodeTool,
+  kubectlTool,
+  corednsTool,
   type Tool,
 } from './provision/tools.js';
 export {
@@ -47,3 +53,4 @@ export {
   type RunningRegistry,
 } from './registry/local-registry.js';
 export { TOKEN_ISSUER, TOKEN_SERVICE, type TokenIssuer } from './registry/token-issuer.js';
+export { busyboxImage, pauseImage, BUSYBOX_BINARY } from './node/busybox-image.js';

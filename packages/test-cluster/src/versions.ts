@@ -5,6 +5,8 @@
 export const Versions = {
   /** kube-apiserver, kube-controller-manager, kube-scheduler, built from k8s.io/kubernetes. */
   kubernetes: 'v1.34.3',
+  /** CoreDNS, the real node's cluster DNS (a host process in the node's network namespace). */
+  coredns: 'v1.14.7',
   /** etcd, built from go.etcd.io/etcd/server/v3. */
   etcd: 'v3.6.16',
   /** The kwok controller, which plays the kubelet for fake nodes. */

@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { loadApp } from '../app/load-app.js';
 import { isOciReference } from '@spinkube/oci';
 import { DEFAULT_REQUEST_TIMEOUT_MS, serveApp } from '../app/serve-app.js';
+import { servingBanner } from '../app/serving-banner.js';
 import { DEFAULT_LISTEN, parseListenAddress } from './listen-address.js';
 
 interface UpOptions {
@@ -109,11 +110,7 @@ program
       );
     }
     // One write, so whoever reads the banner (people, the shim, tests) sees it whole.
-    const routes = app.router.routes().map((route) => {
-      const path = route.display === '/' ? '' : route.display;
-      return `  ${route.componentId}: ${trigger.url}${path}\n`;
-    });
-    process.stdout.write(`Serving ${trigger.url}\nAvailable Routes:\n${routes.join('')}`);
+    process.stdout.write(servingBanner(trigger.url, app.router));
     const stop = () => {
       void trigger.close().then(() => process.exit(0));
     };

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { loadApp, serveApp, type ServedApp, type WorkerPool } from '@spinkube/runtime';
+import { loadApp, serveApp, servingBanner, type ServedApp, type WorkerPool } from '@spinkube/runtime';
 import { RUNTIME_CONFIG_PATH } from '@spinkube/api';
 import { hostPath } from '../bundle/container-paths.js';
 import type { BundleSpec } from '../bundle/oci-spec.js';
@@ -116,6 +116,10 @@ export class SpinAppProcess {
       listener.handOver(served.server);
       handedOver = true;
       this.served = served;
+      // As `spin up` and upstream's shim: the pod's log says where the app serves and its routes.
+      this.input.stdout.write(
+        servingBanner(`http://${settings.listen.host}:${String(settings.listen.port)}`, served.app.router),
+      );
       log(
         `serving ${source.manifest.application.name} on ${settings.listen.host}:${String(settings.listen.port)}`,
       );

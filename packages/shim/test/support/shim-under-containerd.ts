@@ -327,6 +327,12 @@ export function describeShimUnderContainerd(flavor: ContainerdFlavor): void {
         while (!printed.includes('GET /printed/path') && Date.now() < deadline)
           await new Promise((resolve) => setTimeout(resolve, 50));
         expect(printed).toContain('GET /printed/path');
+        // Before the app's own output, where and what it serves, as `spin up` and upstream's shim print it.
+        expect(
+          printed.indexOf(
+            'Serving http://0.0.0.0:80\nAvailable Routes:\n  js: http://0.0.0.0:80 (wildcard)\n',
+          ),
+        ).toBe(0);
         await containerd.ctrOk(['task', 'kill', 'printer']);
         expect(await exited).toBe(0);
       } finally {

@@ -24,7 +24,22 @@ import {
   kwokTool,
   KWOK_STAGES_FILE,
 } from '../provision/tools.js';
-import { createCertificateAuthority, createKeyPair, issueCertificate, type Certificate } from '@spinkube/pki';
+import {
+  createCertificateAuthority,
+  createKeyPair,
+  issueCertificate,
+  type Certificate,
+  type CertificateAuthority,
+} from '@spinkube/pki';
+import { tearDownRealNode } from '../node/node-teardown.js';
+import {
+  clusterDnsAnswers,
+  prepareRealNode,
+  startRealNode,
+  writeRealNodePki,
+  type RealNodeOptions,
+  type RealNodeState,
+} from '../node/real-node.js';
 import { TestClusterError } from '../errors.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { fakeNode, KWOK_NODE_ANNOTATION } from './fake-nodes.js';
@@ -38,6 +53,7 @@ import {
   type RestartProcessOptions,
   type StartedProcess,
 } from './processes.js';
+import { registryAnswers } from '../registry/local-registry.js';
 import { readState, withProcess, writeState, type LocalClusterState } from './state.js';
 
 export interface LocalClusterOptions {
@@ -45,14 +61,29 @@ export interface LocalClusterOptions {
   readonly name?: string;
   /** Where certificates, etcd data, logs and the kubeconfig go; a fresh temp directory by default. */
   readonly dataDir?: string;
-  /** Number of kwok nodes (2 by default). */
+  /** Number of kwok nodes (2 by default, 0 with a real node). */
   readonly nodes?: number;
+  /**
+   * A real node (kubelet, containerd with CRI, kube-proxy, CoreDNS) in its own network namespace; the
+   * control plane then listens on the node network's host address instead of 127.0.0.1. Needs root.
+   */
+  readonly realNode?: boolean | RealNodeOptions;
   readonly log?: (line: string) => void;
 }
 
 /** The processes of a local cluster, by the name each is recorded (and logs) under. */
 export type ClusterComponent =
-  'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok';
+  | 'etcd'
+  | 'kube-apiserver'
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
+  | 'kwok'
+  // A real node's.
+  | 'registry'
+  | 'containerd'
+  | 'kubelet'
+  | 'kube-proxy'
+  | 'coredns';
 
 export interface RestartComponentOptions extends Omit<RestartProcessOptions, 'beforeStart'> {
   /** How long the restarted component (and then the API server) may take to be healthy; 60 s by default. */
@@ -60,6 +91,7 @@ export interface RestartComponentOptions extends Omit<RestartProcessOptions, 'be
 }
 
 const SERVICE_CIDR = '10.96.0.0/16';
+const ADMIN_KUBECONFIG = 'admin.kubeconfig';
 const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 const TEMP_CLUSTER_PREFIX = 'spinkube-cluster-';
 const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -89,23 +121,34 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     number,
   ];
   const ports = { etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok: kwokPort };
-  const server = `https://127.0.0.1:${String(apiserver)}`;
-
-  const files = await writePki(pkiDir, server, name);
+  const realNode = options.realNode === true ? {} : options.realNode || undefined;
   const processes: StartedProcess[] = [];
+  let node: RealNodeState | undefined;
+  let server = `https://127.0.0.1:${String(apiserver)}`;
   const state = (): LocalClusterState => ({
     provider: 'local',
     name,
     dataDir,
-    kubeconfigPath: files.adminKubeconfig,
+    kubeconfigPath: join(pkiDir, ADMIN_KUBECONFIG),
     server,
     ports,
     processes: [...processes],
     startedAt: new Date().toISOString(),
     ...(ownerPid === undefined ? {} : { ownerPid }),
+    ...(node ? { node } : {}),
   });
 
   try {
+    if (realNode) {
+      node = await prepareRealNode(dataDir, name, realNode);
+      writeState(state());
+    }
+    // With a real node, pods reach the API server at the node network's host address, not loopback.
+    const listenAddress = node?.network.hostAddress ?? '127.0.0.1';
+    server = `https://${listenAddress}:${String(apiserver)}`;
+    const files = await writePki(pkiDir, server, name, listenAddress);
+    const nodePki = node ? await writeRealNodePki(node, files.ca, server, name) : undefined;
+    writeState(state());
     const etcd = startProcess(
       'etcd',
       etcdBinary,
@@ -131,8 +174,8 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       binaryPath(kubernetes, 'kube-apiserver'),
       [
         `--etcd-servers=http://127.0.0.1:${String(etcdClient)}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
+        `--bind-address=${listenAddress}`,
+        `--advertise-address=${listenAddress}`,
         `--secure-port=${String(apiserver)}`,
         `--cert-dir=${join(dataDir, 'apiserver')}`,
         `--tls-cert-file=${files.apiserverCert}`,
@@ -154,6 +197,18 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
         // On SIGTERM, drain and exit within 2 s instead of waiting up to a minute for clients' open watch
         // connections to close (restartComponent's graceful stop relies on it).
         '--shutdown-send-retry-after=true',
+        ...(nodePki
+          ? [
+              // logs, exec and port-forward through the kubelet, whose serving certificate the CA signed.
+              `--kubelet-certificate-authority=${files.caCert}`,
+              `--kubelet-client-certificate=${nodePki.apiserverKubeletClientCert}`,
+              `--kubelet-client-key=${nodePki.apiserverKubeletClientKey}`,
+              '--kubelet-preferred-address-types=InternalIP',
+              // Webhooks and aggregated APIs are called at their endpoints' pod IPs (routed to the node), not
+              // at Service IPs, which only exist inside the node.
+              '--enable-aggregator-routing=true',
+            ]
+          : []),
         '--v=1',
       ],
       logDir,
@@ -206,13 +261,14 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(files.adminKubeconfig);
     const core = kubeConfig.makeApiClient(CoreV1Api);
-    const nodeCount = Math.max(options.nodes ?? 2, 1);
+    const nodeCount = Math.max(options.nodes ?? (node ? 0 : 2), node ? 0 : 1);
     for (let i = 0; i < nodeCount; i++)
       await core.createNode({ body: fakeNode(`${name}-node-${String(i)}`) });
-    await waitFor(`${String(nodeCount)} Ready kwok nodes`, async () => readyNodes(core, nodeCount), {
-      timeoutMs: 30_000,
-      process: processes.find((p) => p.name === 'kwok'),
-    });
+    if (nodeCount > 0)
+      await waitFor(`${String(nodeCount)} Ready kwok nodes`, async () => readyNodes(core, nodeCount), {
+        timeoutMs: 30_000,
+        process: processes.find((p) => p.name === 'kwok'),
+      });
     // The token and service-account controllers must have run before workloads can be created.
     await waitFor(
       'the default service account',
@@ -223,9 +279,28 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       { timeoutMs: 30_000, process: processes.find((p) => p.name === 'kube-controller-manager') },
     );
 
+    if (node && nodePki)
+      await startRealNode(
+        node,
+        {
+          kubeconfigPath: files.adminKubeconfig,
+          caCert: files.caCert,
+          pki: nodePki,
+          logDir,
+          ...(typeof realNode === 'object' && realNode.shim ? { shim: realNode.shim } : {}),
+          log,
+        },
+        (started) => {
+          processes.push(started);
+          writeState(state());
+        },
+      );
+
     const final = state();
     writeState(final);
-    log(`cluster ${name} ready at ${server}`);
+    log(
+      `cluster ${name} ready at ${server}${node ? ` with node ${node.name} (${node.network.nodeAddress})` : ''}`,
+    );
     return final;
   } catch (error) {
     await stopLocalCluster(state(), { keepData: true });
@@ -239,6 +314,14 @@ export async function stopLocalCluster(
   options: { keepData?: boolean } = {},
 ): Promise<void> {
   for (const process of [...state.processes].reverse()) await stopProcess(process.pid);
+  if (state.node) {
+    const left = await tearDownRealNode(state.node);
+    if (left.length > 0)
+      throw new TestClusterError(
+        'NotRunning',
+        `node ${state.node.name} left behind: ${left.join(', ')} (data kept in ${state.dataDir})`,
+      );
+  }
   if (!options.keepData) rmSync(state.dataDir, { recursive: true, force: true });
 }
 
@@ -402,6 +485,15 @@ async function componentHealthy(state: LocalClusterState, component: ClusterComp
     case 'kwok':
       return (await fetch(`http://127.0.0.1:${port('kwok')}/healthz`, { signal: AbortSignal.timeout(2_000) }))
         .ok;
+    case 'registry':
+      return state.node ? registryAnswers(state.node.registry) : false;
+    case 'coredns':
+      return state.node ? clusterDnsAnswers(state.node.network.nodeAddress) : false;
+    case 'kubelet':
+      return state.node ? nodeReady(state, state.node.name) : false;
+    case 'containerd':
+    case 'kube-proxy':
+      return state.processes.some((p) => p.name === component && isAlive(p.pid));
   }
 }
 
@@ -422,6 +514,7 @@ function controlPlaneComponentArgs(kubeconfig: string, port: number): string[] {
 }
 
 interface PkiFiles {
+  ca: CertificateAuthority;
   caCert: string;
   caPem: string;
   apiserverCert: string;
@@ -435,12 +528,17 @@ interface PkiFiles {
   kwokKubeconfig: string;
 }
 
-async function writePki(pkiDir: string, server: string, name: string): Promise<PkiFiles> {
+async function writePki(
+  pkiDir: string,
+  server: string,
+  name: string,
+  listenAddress: string,
+): Promise<PkiFiles> {
   const ca = await createCertificateAuthority(`${name}-ca`);
   const apiserver = await issueCertificate(ca, {
     commonName: 'kube-apiserver',
     usage: 'server',
-    ipAddresses: ['127.0.0.1', '10.96.0.1'],
+    ipAddresses: [...new Set(['127.0.0.1', listenAddress, '10.96.0.1'])],
     dnsNames: [
       'localhost',
       'kubernetes',
@@ -462,8 +560,9 @@ async function writePki(pkiDir: string, server: string, name: string): Promise<P
       path: write(file, kubeconfigYaml({ server, caPem: ca.certPem, user, client, context: name })),
     };
   };
-  const admin = await kubeconfigFor('admin.kubeconfig', 'spinkube-admin', ['system:masters']);
+  const admin = await kubeconfigFor(ADMIN_KUBECONFIG, 'spinkube-admin', ['system:masters']);
   return {
+    ca,
     caCert: write('ca.crt', ca.certPem),
     caPem: ca.certPem,
     apiserverCert: write('apiserver.crt', apiserver.certPem),
@@ -507,6 +606,11 @@ async function httpsOk(url: string, agent: Agent): Promise<boolean> {
     });
     req.end();
   });
+}
+
+async function nodeReady(state: LocalClusterState, name: string): Promise<boolean> {
+  const node = await adminClient(state, CoreV1Api).readNode({ name });
+  return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
 async function readyNodes(core: CoreV1Api, expected: number): Promise<boolean> {

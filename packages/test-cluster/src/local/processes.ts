@@ -15,6 +15,8 @@ export interface StartedProcess {
   /** The binary and arguments it was started with, so it can be restarted exactly as it was. */
   readonly command: string;
   readonly args: readonly string[];
+  /** Environment given on top of ours (also on a restart). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** How a process is stopped: SIGTERM with a grace period before SIGKILL, or SIGKILL at once (a crash). */
@@ -36,15 +38,20 @@ export function startProcess(
   command: string,
   args: readonly string[],
   logDir: string,
+  env?: Readonly<Record<string, string>>,
 ): StartedProcess {
   const logFile = join(logDir, `${name}.log`);
   const fd = openSync(logFile, 'a');
   try {
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env: processEnv() });
+    const child = spawn(command, args, {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: { ...processEnv(), ...env },
+    });
     if (child.pid === undefined)
       throw new TestClusterError('ProcessExited', `${name} (${command}) did not start`);
     child.unref();
-    return { name, pid: child.pid, logFile, command, args: [...args] };
+    return { name, pid: child.pid, logFile, command, args: [...args], ...(env ? { env } : {}) };
   } finally {
     closeSync(fd);
   }
@@ -124,7 +131,7 @@ export async function restartProcess(
     process.logFile,
     `\n--- ${new Date().toISOString()} restarted by @spinkube/test-cluster (pid ${String(process.pid)} stopped with ${stopSignal}) ---\n`,
   );
-  return startProcess(process.name, process.command, process.args, dirname(process.logFile));
+  return startProcess(process.name, process.command, process.args, dirname(process.logFile), process.env);
 }
 
 /** The last lines a process logged, for error messages. */

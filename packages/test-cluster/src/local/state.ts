@@ -1,6 +1,7 @@
 /** What a running local cluster records about itself, so another process can find, reuse or stop it. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RealNodeState } from '../node/real-node.js';
 import type { StartedProcess } from './processes.js';
 
 export interface LocalClusterState {
@@ -18,6 +19,8 @@ export interface LocalClusterState {
    * If that process is gone, the cluster is an orphan of a crashed run and the next start reaps it.
    */
   readonly ownerPid?: number;
+  /** The real node, when the cluster has one. */
+  readonly node?: RealNodeState;
 }
 
 const STATE_FILE = 'cluster.json';

@@ -131,6 +131,27 @@ export const kubernetesTool = wrapperModuleTool({
   commands: KUBERNETES_COMMANDS.map((binary) => ({ pkg: `k8s.io/kubernetes/cmd/${binary}`, binary })),
 });
 
+/**
+ * kubelet and kube-proxy for real nodes, at the control plane's version. A tool of its own (not more
+ * commands of `kubernetesTool`) so that clusters with kwok nodes never wait for their build.
+ */
+export const kubernetesNodeTool = wrapperModuleTool({
+  name: 'kubernetes-node',
+  version: Versions.kubernetes,
+  module: 'k8s.io/kubernetes',
+  siblingVersion: Versions.kubernetes.replace(/^v1\./, 'v0.'),
+  commands: ['kubelet', 'kube-proxy'].map((binary) => ({ pkg: `k8s.io/kubernetes/cmd/${binary}`, binary })),
+});
+
+/** kubectl at the control plane's version, for tests that check what users type (`logs`, `port-forward`). */
+export const kubectlTool = wrapperModuleTool({
+  name: 'kubectl',
+  version: Versions.kubernetes,
+  module: 'k8s.io/kubernetes',
+  siblingVersion: Versions.kubernetes.replace(/^v1\./, 'v0.'),
+  commands: [{ pkg: 'k8s.io/kubernetes/cmd/kubectl', binary: 'kubectl' }],
+});
+
 /** etcd with watch-progress support (Debian's 3.4 lacks it, which slows every informer's start). */
 export const etcdTool = wrapperModuleTool({
   name: 'etcd',
@@ -155,7 +176,11 @@ export function containerdTool(version: string): Tool {
     version,
     module,
     siblingVersion: version,
-    commands: ['containerd', 'ctr'].map((binary) => ({ pkg: `${module}/cmd/${binary}`, binary })),
+    // Its runc shim too: a node's runc pods run under the shim of the same release.
+    commands: ['containerd', 'ctr', 'containerd-shim-runc-v2'].map((binary) => ({
+      pkg: `${module}/cmd/${binary}`,
+      binary,
+    })),
     tags: ['no_btrfs', 'no_devmapper', 'no_zfs', 'no_aufs'],
     linkerSettings: { [`${module}/version.Version`]: version },
   });
@@ -204,6 +229,12 @@ export const kwokTool: Tool = {
     writeFileSync(join(outDir, KWOK_STAGES_FILE), `${stages.join('\n---\n')}\n`);
   },
 };
+export const corednsTool = goInstallTool(
+  'coredns',
+  Versions.coredns,
+  'coredns',
+  'github.com/coredns/coredns',
+);
 export const helm3Tool = goInstallTool('helm', Versions.helm3, 'helm', 'helm.sh/helm/v3/cmd/helm');
 export const helm4Tool = goInstallTool('helm', Versions.helm4, 'helm', 'helm.sh/helm/v4/cmd/helm');
 export const kindTool = goInstallTool('kind', Versions.kind, 'kind', 'sigs.k8s.io/kind');

@@ -64,27 +64,8 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     const { username, password } = options.user;
     writeFileSync(join(dir, 'htpasswd'), `${username}:${bcrypt.hashSync(password, 4)}\n`);
   }
-  writeFileSync(
-    join(dir, 'config.yml'),
-    [
-      'version: 0.1',
-      'log:',
-      '  level: error',
-      '  accesslog:',
-      '    disabled: true',
-      'storage:',
-      '  filesystem:',
-      `    rootdirectory: ${storage}`,
-      '  delete:',
-      '    enabled: true',
-      'http:',
-      `  addr: ${host}`,
-      `  secret: ${randomBytes(16).toString('hex')}`,
-      ...auth,
-      '',
-    ].join('\n'),
-  );
-  const child = spawn(REGISTRY_BINARY, ['serve', join(dir, 'config.yml')], {
+  const config = writeRegistryConfig(dir, host, auth);
+  const child = spawn(REGISTRY_BINARY, ['serve', config], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: processEnv(),
   });
@@ -111,11 +92,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   // Whatever keeps it from answering, nothing it started is left behind.
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const status = await fetch(`http://${host}/v2/`).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 200 || status === 401) break;
+    if (await registryAnswers(host)) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(
@@ -127,6 +104,44 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { host, pid, storage, ...(tokens ? { tokens } : {}), stop };
+}
+
+/**
+ * Writes the registry's config into `dir` (storage in `dir/storage`, listening on `host`, with the given
+ * `auth:` section lines) and returns its path.
+ */
+export function writeRegistryConfig(dir: string, host: string, auth: readonly string[] = []): string {
+  const path = join(dir, 'config.yml');
+  writeFileSync(
+    path,
+    [
+      'version: 0.1',
+      'log:',
+      '  level: error',
+      '  accesslog:',
+      '    disabled: true',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${join(dir, 'storage')}`,
+      '  delete:',
+      '    enabled: true',
+      'http:',
+      `  addr: ${host}`,
+      `  secret: ${randomBytes(16).toString('hex')}`,
+      ...auth,
+      '',
+    ].join('\n'),
+  );
+  return path;
+}
+
+/** Whether the registry at `host` answers its API root (200, or 401 when it wants credentials). */
+export async function registryAnswers(host: string): Promise<boolean> {
+  const status = await fetch(`http://${host}/v2/`).then(
+    (r) => r.status,
+    () => 0,
+  );
+  return status === 200 || status === 401;
 }
 
 /** Path of a blob in the registry's filesystem storage (to tamper with it). */

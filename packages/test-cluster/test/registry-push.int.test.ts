@@ -1,7 +1,7 @@
 import { OCI_IMAGE_MANIFEST, OciError, RegistryClient } from '@spinkube/oci';
-import { startRegistry, type RunningRegistry } from '@spinkube/test-cluster';
+import { startRegistry, type RunningRegistry } from '../src/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildImage, imageLayer, pushImage, type BuiltImage } from '../src/index.js';
+import { buildImage, imageLayer, pushImage, type BuiltImage } from '@spinkube/image-builder';
 
 let registry: RunningRegistry;
 let authRegistry: RunningRegistry;

@@ -1,0 +1,3 @@
+export { makeSeaExecutable, type SeaExecutable, type SeaExecutableOptions } from './sea-executable.js';
+export { captureTool, hasTool, runTool, type RunToolOptions } from './run-tool.js';
+export { mib, packageSteps, PackageError, seconds, type Steps } from './steps.js';
