@@ -8,3 +8,10 @@ export { openContainersLabels, type ImageDescription } from './labels.js';
 export { buildImage, type BuiltImage, type ImageSpec } from './build-image.js';
 export { ociArchive, tagOf, type ArchivedImage } from './oci-archive.js';
 export { pushImage, type PushedImage } from './push-image.js';
+export { parseLddOutput, sharedLibraryEntries } from './shared-libraries.js';
+export {
+  executableImage,
+  CA_CERTIFICATES,
+  NONROOT_UID,
+  type ExecutableImageOptions,
+} from './executable-image.js';

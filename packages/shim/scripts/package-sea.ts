@@ -14,32 +14,38 @@
  *    to `node:sea` assets); its unused native minifier is left out.
  * 2. The bootstrap (scripts/sea-bootstrap.ts, CommonJS: the only format an SEA main script has on Node 24)
  *    writes those modules once to a directory named after their hash and imports the entry from there.
- * 3. Node makes the SEA blob (`--experimental-sea-config`) with the V8 flags the shim runs with (`execArgv`);
- *    a copy of this Node binary, stripped of its symbols, gets the blob injected by postject.
+ * 3. @spinkube/sea-packager makes the executable: the SEA blob with the V8 flags the shim runs with
+ *    (`execArgv`) and the bundle as assets, a stripped copy of this Node binary, postject, and `-v` as check.
  *
  * Results to stdout (one line with the size), progress and failures to stderr.
  */
 import { createHash } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import {
-  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire, isBuiltin } from 'node:module';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, type Plugin } from 'esbuild';
+import {
+  captureTool,
+  makeSeaExecutable,
+  mib,
+  PackageError,
+  packageSteps,
+  runTool,
+  seconds,
+} from '@spinkube/sea-packager';
 import {
   APP_ASSET_PREFIX,
   DATA_DIR_ENV,
@@ -51,20 +57,15 @@ import {
 
 /** V8 flags the shim runs with (as spin-operator's shebang): a small young generation, code for size. */
 const SHIM_EXEC_ARGV = ['--max-semi-space-size=1', '--optimize-for-size'];
-/** Postject's standard fuse for Node's SEA blob. */
-const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 /** The worker entry's file name in the bundle; the runtime's default `workerEntry()` resolves it too. */
 const WORKER_ENTRY = 'instance-worker';
 /** preview2-shim (jco-transpile's WASI) starts this worker from a file next to itself when it is imported. */
 const PREVIEW2_IO_WORKER = 'worker-thread.bundle.js';
 const MAIN_MODULE = 'main.js';
-const MiB = 1024 * 1024;
 
 const packageRoot = resolve(import.meta.dirname, '..');
-const require = createRequire(import.meta.url);
 const started = performance.now();
-
-class PackageError extends Error {}
+const steps = packageSteps('package-sea', 6);
 
 interface Options {
   readonly entry: string;
@@ -92,31 +93,6 @@ function options(): Options {
   return { entry, output, keepWork: values['keep-work'] };
 }
 
-let stepNumber = 0;
-const STEPS = 6;
-async function step<T>(title: string, run: () => T | Promise<T>): Promise<T> {
-  stepNumber += 1;
-  const label = `[${String(stepNumber)}/${String(STEPS)}] ${title}`;
-  process.stderr.write(`package-sea: ${label} …\n`);
-  const begin = performance.now();
-  try {
-    const result = await run();
-    process.stderr.write(`package-sea: ${label}: done in ${seconds(performance.now() - begin)}\n`);
-    return result;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new PackageError(`${title} failed: ${message}`, { cause: error });
-  }
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / MiB).toFixed(1)} MiB`;
-}
-
 /**
  * The module esbuild starts from: points the runtime's workers at the bundled worker entry beside it, then
  * runs the shim's entry (a dynamic import, so `setWorkerEntry` has run before any of the shim's code).
@@ -141,7 +117,9 @@ async function sourceRevision(): Promise<string | undefined> {
   const fromEnv = process.env['SPINKUBE_SHIM_REVISION'];
   if (fromEnv) return fromEnv;
   try {
-    return (await capture('git', ['-C', packageRoot, 'rev-parse', '--short=12', 'HEAD'])).trim() || undefined;
+    return (
+      (await captureTool('git', ['-C', packageRoot, 'rev-parse', '--short=12', 'HEAD'])).trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -350,75 +328,6 @@ async function bundleBootstrap(manifest: SeaManifest, file: string): Promise<voi
   });
 }
 
-interface RunOptions {
-  /** Output lines not worth showing even when the command fails. */
-  readonly quiet?: RegExp;
-  readonly env?: NodeJS.ProcessEnv;
-  readonly timeoutMs?: number;
-  readonly cwd?: string;
-}
-
-function run(command: string, args: readonly string[], runOptions: RunOptions = {}): Promise<void> {
-  const { quiet, env, timeoutMs, cwd } = runOptions;
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(env ? { env } : {}),
-      ...(timeoutMs ? { timeout: timeoutMs } : {}),
-      ...(cwd ? { cwd } : {}),
-    });
-    let output = '';
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', (error) => {
-      reject(new Error(`${command}: ${error.message}`));
-    });
-    child.on('close', (code, signal) => {
-      const shown = output
-        .split('\n')
-        .filter((line) => line.trim() !== '' && !(quiet?.test(line) ?? false))
-        .join('\n');
-      if (code === 0) {
-        resolvePromise();
-        return;
-      }
-      reject(
-        new Error(
-          `${basename(command)} ${args.join(' ')} exited with ${signal ?? `code ${String(code)}`}${shown ? `:\n${shown}` : ''}`,
-        ),
-      );
-    });
-  });
-}
-
-/** A command's stdout. */
-function capture(command: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolvePromise(output);
-      else reject(new Error(`${command} exited with code ${String(code)}`));
-    });
-  });
-}
-
-async function hasCommand(command: string): Promise<boolean> {
-  try {
-    await run(command, ['--version']);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function main(): Promise<void> {
   const opts = options();
   // Intermediate files in a directory of their own, outside dist/ (the build target's cached output).
@@ -437,7 +346,7 @@ async function main(): Promise<void> {
 
 async function packageInto(opts: Options, work: string, appDir: string): Promise<void> {
   const revision = await sourceRevision();
-  const app = await step(
+  const app = await steps.step(
     `bundling ${relative(packageRoot, opts.entry)} (revision ${revision ?? 'unknown'}) and the runtime's worker (esbuild)`,
     () => bundleApp(opts, appDir, revision),
   );
@@ -447,78 +356,35 @@ async function packageInto(opts: Options, work: string, appDir: string): Promise
   const jcoBytes = [...app.jcoAssets.values()].reduce((sum, file) => sum + statSync(file).size, 0);
 
   const mainScript = join(work, 'sea-main.cjs');
-  await step('bundling the bootstrap', () => bundleBootstrap(manifest, mainScript));
+  await steps.step('bundling the bootstrap', () => bundleBootstrap(manifest, mainScript));
 
-  const blob = join(work, 'sea-prep.blob');
-  await step('making the SEA blob (node --experimental-sea-config)', async () => {
-    const assets: Record<string, string> = Object.fromEntries(app.jcoAssets);
-    for (const file of manifest.files) assets[APP_ASSET_PREFIX + file.name] = join(appDir, file.name);
-    const config = {
-      // Relative, so stack traces name the script without the build machine's path.
-      main: basename(mainScript),
-      output: blob,
-      disableExperimentalSEAWarning: true,
-      // import() of the extracted modules needs the main script compiled without a code cache.
-      useSnapshot: false,
-      useCodeCache: false,
-      execArgv: SHIM_EXEC_ARGV,
-      assets,
-    };
-    const configFile = join(work, 'sea-config.json');
-    writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
-    await run(process.execPath, ['--experimental-sea-config', configFile], {
-      quiet: /^Wrote single executable/,
-      cwd: work,
-    });
-  });
-
-  const scratch = `${opts.output}.partial-${String(process.pid)}`;
-  mkdirSync(dirname(opts.output), { recursive: true });
-  try {
-    const nodeBytes = await step(`copying node ${process.version} (${process.execPath})`, async () => {
-      copyFileSync(process.execPath, scratch);
-      chmodSync(scratch, 0o755);
-      // Its symbols and debug info are a sixth of the official binary and nothing at run time needs them.
-      if (await hasCommand('strip')) await run('strip', ['--strip-all', scratch]);
-      else
-        process.stderr.write('package-sea: strip (binutils) not found; the executable keeps its symbols\n');
-      return statSync(scratch).size;
-    });
-    await step('injecting the blob (postject)', () =>
-      run(
-        process.execPath,
-        [
-          require.resolve('postject/dist/cli.js'),
-          scratch,
-          'NODE_SEA_BLOB',
-          blob,
-          '--sentinel-fuse',
-          SEA_FUSE,
-        ],
-        // LIEF's notes about Node's unnamed ELF note sections, and postject's own chatter.
-        { quiet: /Can't find string offset for section name|Start injection of|Injection done/ },
-      ),
-    );
-    await step('checking the executable starts (-v)', async () => {
+  const assets: Record<string, string> = Object.fromEntries(app.jcoAssets);
+  for (const file of manifest.files) assets[APP_ASSET_PREFIX + file.name] = join(appDir, file.name);
+  const executable = await makeSeaExecutable({
+    work,
+    mainScript,
+    assets,
+    execArgv: SHIM_EXEC_ARGV,
+    // import() of the extracted modules needs the main script compiled without a code cache.
+    useCodeCache: false,
+    output: opts.output,
+    steps,
+    check: async (file) => {
       // Its files go to a scratch data directory, not the build machine's /var/lib.
       const dataDir = join(work, 'data');
       try {
-        await run(scratch, ['-v'], {
+        await runTool(file, ['-v'], {
           env: { PATH: '/usr/bin:/bin', [DATA_DIR_ENV]: dataDir },
           timeoutMs: 60_000,
         });
       } finally {
         rmSync(dataDir, { recursive: true, force: true });
       }
-    });
-    renameSync(scratch, opts.output);
-    const size = statSync(opts.output).size;
-    process.stdout.write(
-      `${PROGRAM}: ${mib(size)} (node ${process.versions.node} ${mib(nodeBytes)}, bundle ${mib(bundleBytes)}, jco wasm ${mib(jcoBytes)}) built in ${seconds(performance.now() - started)}: ${relative(process.cwd(), opts.output)}\n`,
-    );
-  } finally {
-    rmSync(scratch, { force: true });
-  }
+    },
+  });
+  process.stdout.write(
+    `${PROGRAM}: ${mib(executable.size)} (node ${process.versions.node} ${mib(executable.nodeBytes)}, bundle ${mib(bundleBytes)}, jco wasm ${mib(jcoBytes)}) built in ${seconds(performance.now() - started)}: ${relative(process.cwd(), opts.output)}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

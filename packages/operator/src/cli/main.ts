@@ -1,15 +1,13 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=1 --optimize-for-size
 /** The `spin-operator` executable: parse flags, run the operator until SIGTERM/SIGINT, exit non-zero on failure. */
-import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createLogger } from '@spinkube/controller';
 import { createOperator } from '../operator/operator.js';
 import { ownNamespace } from './own-namespace.js';
 import { operatorProgram, type CliOptions } from './program.js';
+import { operatorVersion } from './version.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
+const version = operatorVersion();
 
 const program = operatorProgram(version);
 program.parse();

@@ -7,7 +7,7 @@
 import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { runChecked } from '../containerd/run-command.ts';
-import { parseLddOutput } from './ldd-output.ts';
+import { parseLddOutput } from '@spinkube/image-builder';
 
 /** examples/tiny-hello's answer (component.wat): 200 with this body and no headers of its own. */
 export const TINY_HELLO_BODY = 'Hello from a tiny component\n';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLddOutput } from './ldd-output.ts';
+import { parseLddOutput } from './shared-libraries.js';
 
 describe('parseLddOutput', () => {
   it('lists each library and the loader by path, without the vDSO', () => {
