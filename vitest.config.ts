@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // or `npx nx test api` runs one package alone.
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'packages/*/vitest.int.config.ts'],
+    projects: ['packages/*/vitest.config.ts', 'packages/*/vitest.int.config.ts', 'e2e/vitest.config.ts'],
     reporters: ['default', './tools/vitest-summary-reporter.ts'],
   },
 });

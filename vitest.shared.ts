@@ -5,7 +5,7 @@ import { defineProject } from 'vitest/config';
  * As a normal user, scripts/test.sh runs these through sudo and everything else as the user; run alone
  * without root, each of their files fails with one message saying so.
  */
-export const ROOT_PROJECTS: readonly string[] = ['@spinkube/shim (integration)'];
+export const ROOT_PROJECTS: readonly string[] = ['@spinkube/shim (integration)', '@spinkube/e2e'];
 
 const REQUIRE_ROOT_SETUP = new URL('./tools/vitest-require-root.ts', import.meta.url).pathname;
 
@@ -40,6 +40,25 @@ export function integrationProject(name: string, globalSetup: string[]) {
       ...(needsRoot ? { setupFiles: [REQUIRE_ROOT_SETUP], env: { SPINKUBE_ROOT_PROJECT: projectName } } : {}),
       testTimeout: 180_000,
       hookTimeout: 1_800_000,
+    },
+  });
+}
+
+/**
+ * The end-to-end suite (`e2e/`): `*.e2e.test.ts`, each file with its own cluster and real node, one file at
+ * a time (a real node takes a good part of this machine's two cores).
+ */
+export function e2eProject(name: string) {
+  const needsRoot = ROOT_PROJECTS.includes(name);
+  return defineProject({
+    test: {
+      name,
+      include: ['**/*.e2e.test.ts'],
+      environment: 'node',
+      fileParallelism: false,
+      ...(needsRoot ? { setupFiles: [REQUIRE_ROOT_SETUP], env: { SPINKUBE_ROOT_PROJECT: name } } : {}),
+      testTimeout: 180_000,
+      hookTimeout: 900_000,
     },
   });
 }

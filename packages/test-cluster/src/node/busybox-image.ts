@@ -2,6 +2,7 @@
  * Small images made from Debian's static busybox (`busybox-static`), built with @spinkube/image-builder:
  * the node's pause image, and ordinary (runc) workloads for tests. Nothing is pulled from the internet.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import {
   buildImage,
@@ -17,7 +18,7 @@ export const BUSYBOX_BINARY = '/bin/busybox';
 /** The sandbox image: sleeps until the pod's sandbox is killed (containerd stops sandboxes with SIGKILL). */
 export const PAUSE_IMAGE = { repository: 'spinkube/pause', tag: '1.0' } as const;
 
-/** An image with `/bin/busybox` (plus `/bin/sh` linked to it) and `files`, running `config`. */
+/** An image with `/bin/busybox` (each applet linked to it in /bin) and `files`, running `config`. */
 export async function busyboxImage(config: RunConfig, files: readonly TarEntry[] = []): Promise<BuiltImage> {
   let busybox: Buffer;
   try {
@@ -32,13 +33,20 @@ export async function busyboxImage(config: RunConfig, files: readonly TarEntry[]
   const base = await imageLayer(
     [
       { type: 'file', path: 'bin/busybox', bytes: busybox, mode: 0o755 },
-      { type: 'symlink', path: 'bin/sh', target: 'busybox' },
+      // Every applet (sh, wget, nslookup, …) by its own name, as in the busybox image.
+      ...applets().map((applet) => ({ type: 'symlink' as const, path: `bin/${applet}`, target: 'busybox' })),
       { type: 'directory', path: 'tmp', mode: 0o1777 },
     ],
     { comment: 'busybox (Debian busybox-static)' },
   );
   const layers = files.length ? [base, await imageLayer(files, { comment: 'files' })] : [base];
   return buildImage({ layers, config });
+}
+
+function applets(): string[] {
+  return execFileSync(BUSYBOX_BINARY, ['--list'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((name) => /^[\w.[-]+$/.test(name) && name !== 'busybox');
 }
 
 export function pauseImage(): Promise<BuiltImage> {
