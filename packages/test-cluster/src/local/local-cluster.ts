@@ -54,6 +54,7 @@ import {
   type StartedProcess,
 } from './processes.js';
 import { registryAnswers } from '../registry/local-registry.js';
+import { SERVICE_CIDR } from '../service-network.js';
 import { readState, withProcess, writeState, type LocalClusterState } from './state.js';
 
 export interface LocalClusterOptions {
@@ -90,7 +91,6 @@ export interface RestartComponentOptions extends Omit<RestartProcessOptions, 'be
   readonly timeoutMs?: number;
 }
 
-const SERVICE_CIDR = '10.96.0.0/16';
 const ADMIN_KUBECONFIG = 'admin.kubeconfig';
 const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 const TEMP_CLUSTER_PREFIX = 'spinkube-cluster-';

@@ -10,6 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { TestClusterError } from '../errors.js';
+import { SERVICE_CIDR } from '../service-network.js';
 import { cidrsOverlap } from './ipv4.js';
 import { runChecked, runCommand } from './run-command.js';
 
@@ -98,6 +99,9 @@ async function configure(network: NodeNetwork): Promise<void> {
       'if [ -e /proc/sys/net/bridge/bridge-nf-call-iptables ]; then echo 1 > /proc/sys/net/bridge/bridge-nf-call-iptables; fi && ' +
       'if [ -e /proc/sys/net/ipv6/conf/all/disable_ipv6 ]; then echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6; fi',
   ]);
+  // Service IPs from the node itself (no default route): kube-proxy's rules rewrite them to pod IPs after
+  // this route is chosen; an address no Service has goes out on the link and finds no one there.
+  await runChecked(IP, ['-n', netns, 'route', 'add', SERVICE_CIDR, 'dev', 'eth0']);
   await runChecked(IP, ['route', 'add', network.podCidr, 'via', network.nodeAddress, 'dev', bridge]);
 }
 
