@@ -8,6 +8,7 @@
  */
 import { AdmissionregistrationV1Api, AppsV1Api } from '@kubernetes/client-node';
 import { upstreamFixtures } from '@spinkube/dev-cache';
+import { eventually } from '@spinkube/test-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { operatorVersion } from '../packages/operator/scripts/operator-image.ts';
@@ -19,7 +20,6 @@ import {
 } from './support/operator-install.ts';
 import { portForward } from './support/kubectl.ts';
 import {
-  eventually,
   get,
   getFromPod,
   podContainersOnNode,

@@ -8,11 +8,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PlatformNames } from '@spinkube/api';
-import { busyboxImage, loadKubeConfig } from '@spinkube/test-cluster';
+import { busyboxImage, loadKubeConfig, eventually } from '@spinkube/test-cluster';
 import { pushImage } from '@spinkube/image-builder';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, get, PACKAGED_SHIM } from './support/real-node-cluster.ts';
+import { get, PACKAGED_SHIM } from './support/real-node-cluster.ts';
 import { helloApp, pushSpinApp } from './support/spin-apps.ts';
 
 const run = promisify(execFile);

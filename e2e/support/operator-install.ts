@@ -1,3 +1,4 @@
+import { eventually } from '@spinkube/test-cluster';
 /**
  * Installs the spin-operator the way a user does, on a real-node cluster: the CRDs from charts/spinkube-crds
  * and packages/operator/deploy/ with kubectl, the image built here and pushed to the node's registry, and
@@ -7,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pushImage } from '@spinkube/image-builder';
 import { operatorImage, operatorVersion } from '../../packages/operator/scripts/operator-image.ts';
-import { eventually, type RealNodeCluster } from './real-node-cluster.ts';
+import type { RealNodeCluster } from './real-node-cluster.ts';
 
 const REPOSITORY = join(import.meta.dirname, '..', '..');
 const DEPLOY_DIR = join(REPOSITORY, 'packages', 'operator', 'deploy');

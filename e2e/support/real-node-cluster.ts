@@ -5,10 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { pushImage } from '@spinkube/image-builder';
 import { busyboxImage, startCluster, type NodeContainerd, type TestCluster } from '@spinkube/test-cluster';
+
 import { kubectlFor, type Kubectl } from './kubectl.ts';
 
 export const PACKAGED_SHIM = join(
@@ -67,29 +67,6 @@ export async function startRealNodeCluster(
   } catch (error) {
     await cluster.stop();
     throw error;
-  }
-}
-
-/** Polls `check` every 200 ms until it returns a value other than undefined; fails naming `what`. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${String(timeoutMs)} ms waiting for ${what}${last === undefined ? '' : `: ${last instanceof Error ? last.message : JSON.stringify(last)}`}`,
-      );
-    await sleep(200);
   }
 }
 

@@ -7,10 +7,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1Pod } from '@kubernetes/client-node';
 import { PlatformNames } from '@spinkube/api';
-import type { NodeContainerd } from '@spinkube/test-cluster';
+import { eventually, type NodeContainerd } from '@spinkube/test-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  eventually,
   get,
   getFromPod,
   podContainersOnNode,

@@ -54,3 +54,7 @@ export {
 } from './registry/local-registry.js';
 export { TOKEN_ISSUER, TOKEN_SERVICE, type TokenIssuer } from './registry/token-issuer.js';
 export { busyboxImage, pauseImage, BUSYBOX_BINARY } from './node/busybox-image.js';
+export { removeCgroup } from './node/node-cgroups.js';
+export { hostPrefixes } from './node/host-prefixes.js';
+export { cidrsOverlap, formatIpv4, parseCidr } from './node/ipv4.js';
+export { eventually } from './eventually.js';

@@ -19,7 +19,7 @@ import { ALL_CRDS, CRD_OUTPUT_DIR, spinKubeClients, type SpinApp } from '@spinku
 import { describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueCertificate } from '../src/index.js';
 import { useNamespace } from '../src/vitest.js';
-import { eventually } from './wait.js';
+import { eventually } from '../src/eventually.js';
 
 const { kubeConfig, namespace } = useNamespace('cluster');
 const core = kubeConfig.makeApiClient(CoreV1Api);

@@ -14,7 +14,7 @@ import {
 } from '../src/index.js';
 import { isAlive } from '../src/local/processes.js';
 import { readState } from '../src/local/state.js';
-import { eventually } from './wait.js';
+import { eventually } from '../src/eventually.js';
 
 const namespace = 'default';
 let cluster: TestCluster;

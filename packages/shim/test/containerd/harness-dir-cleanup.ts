@@ -6,7 +6,7 @@
  */
 import { readFileSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { removeCgroup } from './container-cgroups.ts';
+import { removeCgroup } from '@spinkube/test-cluster';
 import { harnessLayout } from './harness-layout.ts';
 import { unmountUnder } from './leftover-mounts.ts';
 import { killProcessesUnder } from './leftover-processes.ts';

@@ -5,7 +5,8 @@
  * /30, and IPv6 is off on both ends (no router solicitations or DAD on the link).
  */
 import { writeFileSync } from 'node:fs';
-import { cidrsOverlap, SUBNET_COUNT, vethSubnet, type VethSubnet } from './veth-subnet.ts';
+import { cidrsOverlap, hostPrefixes } from '@spinkube/test-cluster';
+import { SUBNET_COUNT, vethSubnet, type VethSubnet } from './veth-subnet.ts';
 import { isAlive } from './process-lifecycle.ts';
 import { runChecked, runCommand } from './run-command.ts';
 
@@ -90,24 +91,6 @@ async function claimVethPair(netns: string): Promise<VethSubnet> {
       throw new Error(`ip link add ${subnet.hostInterface}: ${result.stderr.trim()}`);
   }
   throw new Error('no free /30 left in 10.200.0.0/16');
-}
-
-/** Every IPv4 route destination and interface address of the host (all tables). */
-async function hostPrefixes(): Promise<string[]> {
-  const routes = JSON.parse(await runChecked(IP, ['-j', '-4', 'route', 'show', 'table', 'all'])) as {
-    dst?: string;
-  }[];
-  const links = JSON.parse(await runChecked(IP, ['-j', '-4', 'address', 'show'])) as {
-    addr_info?: { local?: string; prefixlen?: number }[];
-  }[];
-  return [
-    ...routes.flatMap((route) => (route.dst && route.dst !== 'default' ? [route.dst] : [])),
-    ...links.flatMap((link) =>
-      (link.addr_info ?? []).flatMap((info) =>
-        info.local ? [`${info.local}/${String(info.prefixlen ?? 32)}`] : [],
-      ),
-    ),
-  ];
 }
 
 /** Namespaces (and their veths) left by test processes that died without removing them. */

@@ -4,6 +4,7 @@
  * `.2`. The host end is named after the index (`spkv<i>`), so the kernel's "interface exists" is the
  * lock that keeps two concurrent test files off the same subnet.
  */
+import { formatIpv4 } from '@spinkube/test-cluster';
 
 export const SUBNET_COUNT = 16_384;
 const BASE = (10 << 24) | (200 << 16);
@@ -28,28 +29,4 @@ export function vethSubnet(index: number): VethSubnet {
     namespaceAddress: formatIpv4(network + 2),
     hostInterface: `spkv${String(index)}`,
   };
-}
-
-/** Whether two IPv4 CIDRs (`a.b.c.d/n`; a bare address is a /32) share any address. */
-export function cidrsOverlap(a: string, b: string): boolean {
-  const [networkA, bitsA] = parseCidr(a);
-  const [networkB, bitsB] = parseCidr(b);
-  const bits = Math.min(bitsA, bitsB);
-  return prefix(networkA, bits) === prefix(networkB, bits);
-}
-
-function parseCidr(cidr: string): [number, number] {
-  const [address = '', bits = '32'] = cidr.split('/');
-  const octets = address.split('.').map(Number);
-  if (octets.length !== 4 || octets.some((octet) => !Number.isInteger(octet) || octet < 0 || octet > 255))
-    throw new Error(`not an IPv4 address or CIDR: ${cidr}`);
-  return [octets.reduce((value, octet) => value * 256 + octet, 0), Number(bits)];
-}
-
-function prefix(address: number, bits: number): number {
-  return bits === 0 ? 0 : Math.floor(address / 2 ** (32 - bits));
-}
-
-function formatIpv4(value: number): string {
-  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
 }

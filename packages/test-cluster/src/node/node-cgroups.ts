@@ -52,6 +52,8 @@ export function cgroupProcesses(path: string): number[] {
 
 /** Removes `path` and every cgroup below it from every hierarchy; returns those that are still there (busy). */
 export function removeCgroup(path: string): string[] {
+  // Not a path below the root (e.g. a systemd-style `slice:prefix:name`): nothing of ours to remove.
+  if (path.includes(':') || !isBelowRoot(path)) return [];
   const left: string[] = [];
   for (const hierarchy of hierarchies()) {
     const dir = join(CGROUP_ROOT, hierarchy, ...segments(path));
@@ -60,6 +62,15 @@ export function removeCgroup(path: string): string[] {
     if (isDirectory(dir)) left.push(dir);
   }
   return left;
+}
+
+function isBelowRoot(path: string): boolean {
+  try {
+    segments(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function segments(path: string): string[] {

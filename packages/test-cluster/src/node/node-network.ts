@@ -11,6 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { TestClusterError } from '../errors.js';
 import { SERVICE_CIDR } from '../service-network.js';
+import { hostPrefixes } from './host-prefixes.js';
 import { cidrsOverlap } from './ipv4.js';
 import { runChecked, runCommand } from './run-command.js';
 
@@ -111,24 +112,6 @@ export async function removeNodeNetwork(network: NodeNetwork): Promise<void> {
   await runCommand(IP, ['link', 'delete', network.veth]);
   await runCommand(IP, ['netns', 'delete', network.netns]);
   await runCommand(IP, ['link', 'delete', network.bridge]);
-}
-
-/** Every IPv4 route destination and interface address of the host (all tables). */
-async function hostPrefixes(): Promise<string[]> {
-  const routes = JSON.parse(await runChecked(IP, ['-j', '-4', 'route', 'show', 'table', 'all'])) as {
-    dst?: string;
-  }[];
-  const links = JSON.parse(await runChecked(IP, ['-j', '-4', 'address', 'show'])) as {
-    addr_info?: { local?: string; prefixlen?: number }[];
-  }[];
-  return [
-    ...routes.flatMap((route) => (route.dst && route.dst !== 'default' ? [route.dst] : [])),
-    ...links.flatMap((link) =>
-      (link.addr_info ?? []).flatMap((info) =>
-        info.local ? [`${info.local}/${String(info.prefixlen ?? 32)}`] : [],
-      ),
-    ),
-  ];
 }
 
 function disableIpv6(link: string): void {

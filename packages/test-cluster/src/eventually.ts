@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Polls until `check` returns a value other than undefined/false; fails with `what` after `timeoutMs`. */
+/**
+ * Polls every 200 ms until `check` returns a value other than undefined/false (a rejection counts as not
+ * yet); fails naming `what` and the last error after `timeoutMs`. For tests that wait on a cluster.
+ */
 export async function eventually<T>(
   what: string,
   check: () => Promise<T | undefined | false>,
