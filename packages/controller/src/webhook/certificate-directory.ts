@@ -8,6 +8,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError, logErrorToStderr } from '../leader/api-request.js';
 import {
   CertificateListeners,
@@ -19,6 +20,8 @@ import {
 
 /** Where controller-runtime, and so upstream spin-operator, reads its webhook certificate. */
 export const DEFAULT_WEBHOOK_CERT_DIR = '/tmp/k8s-webhook-server/serving-certs';
+/** How long a pair read mid-update gets to settle before it is read again. */
+const SETTLE_MS = 100;
 
 export interface CertificateDirectoryOptions {
   /** The directory (default `/tmp/k8s-webhook-server/serving-certs`). */
@@ -110,7 +113,7 @@ export class CertificateDirectory implements CertificateSource {
   private async readChanges(): Promise<void> {
     let next: ServingCertificate;
     try {
-      next = await this.read();
+      next = await this.readSettled();
     } catch (error) {
       // Report each distinct problem once, not on every poll.
       const message = describeError(error);
@@ -122,6 +125,19 @@ export class CertificateDirectory implements CertificateSource {
     if (sameCertificate(this.loaded, next)) return;
     this.loaded = next;
     this.listeners.notify(next);
+  }
+
+  /**
+   * A read of both files can straddle the swap of a Secret volume (the old certificate, the new key), which
+   * is over at once: such a pair is read again after a moment, and only a problem that stays is reported.
+   */
+  private async readSettled(): Promise<ServingCertificate> {
+    try {
+      return await this.read();
+    } catch {
+      await sleep(SETTLE_MS);
+      return this.read();
+    }
   }
 
   private async read(): Promise<ServingCertificate> {

@@ -36,13 +36,11 @@ export async function openTaskOutput(target: string): Promise<LineSink> {
   // stat, not open: opening a FIFO to look at it would block until a writer came.
   const isFifo = (await stat(target).catch(() => undefined))?.isFIFO() ?? false;
   if (!isFifo) return sink(createWriteStream(target, { flags: 'a' }));
-  let fd: number;
-  try {
-    fd = openSync(target, constants.O_WRONLY | constants.O_NONBLOCK);
-  } catch {
-    // No reader yet (ENXIO): read-write never blocks and keeps the FIFO usable when a reader comes.
-    fd = openSync(target, constants.O_RDWR | constants.O_NONBLOCK);
-  }
+  // Read-write, as containerd's own shims keep a reader open beside their writer: the FIFO then never has
+  // zero readers, so a write while its reader is away (ctr -d gone, containerd restarting) neither fails
+  // with EPIPE nor closes the descriptor, and a reader that comes (back) later gets the output and, when
+  // the task exits, its end of file.
+  const fd = openSync(target, constants.O_RDWR | constants.O_NONBLOCK);
   return sink(new Socket({ fd, readable: false, writable: true }));
 }
 
