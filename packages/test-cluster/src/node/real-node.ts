@@ -84,6 +84,11 @@ export async function prepareRealNode(
   options: RealNodeOptions,
 ): Promise<RealNodeState> {
   const line = options.containerd ?? 'v2';
+  if (process.getuid?.() !== 0)
+    throw new TestClusterError(
+      'NotSupported',
+      'a real node needs root (it creates network namespaces, cgroups and mounts): run as root or through sudo',
+    );
   if (options.shim !== undefined && !existsSync(options.shim))
     throw new TestClusterError(
       'BinaryMissing',
