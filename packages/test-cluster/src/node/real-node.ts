@@ -37,7 +37,7 @@ import { createNodeNetwork, type NodeNetwork } from './node-network.js';
 import { writeNodePki, type NodePkiFiles } from './node-pki.js';
 import { runCommand } from './run-command.js';
 
-/** Which containerd the node runs: the pinned 1.7 or 2.x build, or Debian's 1.6 (`/spin.toml` images only). */
+/** Which containerd the node runs: the pinned 1.7 or 2.x build, or Debian's 1.6 (older CRI, not in the e2e suite). */
 export type NodeContainerd = 'v1' | 'v2' | 'debian';
 
 export interface RealNodeOptions {
