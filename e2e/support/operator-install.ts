@@ -32,7 +32,10 @@ export async function installOperator(e2e: RealNodeCluster): Promise<string> {
   const reference = `${e2e.node.registry}/spinkube/spin-operator:${operatorVersion()}`;
   await pushImage(await operatorImage(), reference, { insecure: true });
   await e2e.kubectl(['apply', '-f', CRD_DIR]);
-  await e2e.kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
+  // kubectl wait fails at once on a CRD whose status has no conditions yet, so it is asked again.
+  await eventually('the CRDs Established', () =>
+    e2e.kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']),
+  );
   const published = `ghcr.io/spinkube/spin-operator:${operatorVersion()}`;
   const manifests = readdirSync(DEPLOY_DIR)
     .filter((file) => file.endsWith('.yaml'))
