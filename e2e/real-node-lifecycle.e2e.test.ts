@@ -33,6 +33,7 @@ afterAll(async () => {
 
 describe('a real-node cluster from the command line', () => {
   it('comes up printing KUBECONFIG and REGISTRY, runs pods, and goes down without a trace', async () => {
+    const hostRules = await iptablesRules();
     const up = await cli('up', '--real-node', '--shim', PACKAGED_SHIM);
     const kubeconfig = /^KUBECONFIG=(.+)$/m.exec(up.stdout)?.[1] ?? '';
     const registry = /^REGISTRY=(.+)$/m.exec(up.stdout)?.[1] ?? '';
@@ -91,11 +92,22 @@ describe('a real-node cluster from the command line', () => {
     expect((await run('/usr/sbin/ip', ['route', 'show'])).stdout).not.toContain(
       network.podCidr.split('/')[0],
     );
+    // kube-proxy's and CNI's rules lived in the node's namespace; the host's are as they were.
+    expect(await iptablesRules()).toEqual(hostRules);
     for (const hierarchy of ['memory', 'cpu', 'pids', 'unified'])
       expect(existsSync(join('/sys/fs/cgroup', hierarchy, cgroupRoot))).toBe(false);
     // No request to the pod's address now: with the cluster's route gone it is no longer the cluster's.
   });
 });
+
+/** The host's iptables rules of every table, without counters. */
+async function iptablesRules(): Promise<string> {
+  return (await run('/usr/sbin/iptables-save')).stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('#'))
+    .map((line) => line.replace(/\[\d+:\d+\]/, ''))
+    .join('\n');
+}
 
 function zombie(pid: number): boolean {
   try {
