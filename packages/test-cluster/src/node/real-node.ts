@@ -33,7 +33,7 @@ import { renderKubeProxyConfig } from './kube-proxy-config.js';
 import { CLUSTER_DNS_IP, createNodeAddons } from './node-addons.js';
 import { createCgroup, joinCgroup } from './node-cgroups.js';
 import { plainHttpRegistryHosts, renderNodeContainerdConfig } from './node-containerd-config.js';
-import { createNodeNetwork, type NodeNetwork } from './node-network.js';
+import { createNodeNetwork, removeNodeNetwork, type NodeNetwork } from './node-network.js';
 import { writeNodePki, type NodePkiFiles } from './node-pki.js';
 import { runCommand } from './run-command.js';
 
@@ -108,8 +108,15 @@ export async function prepareRealNode(
       );
   const network = await createNodeNetwork();
   const dir = join(dataDir, 'node');
-  mkdirSync(join(dir, 'bin'), { recursive: true });
-  const port = await freePort();
+  let port: number;
+  try {
+    mkdirSync(join(dir, 'bin'), { recursive: true });
+    port = await freePort();
+  } catch (error) {
+    // Nothing records the network yet: remove it here.
+    await removeNodeNetwork(network);
+    throw error;
+  }
   return {
     name: `${clusterName}-node`,
     network,
