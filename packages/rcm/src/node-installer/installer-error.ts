@@ -1,0 +1,14 @@
+/** The node installer's one error type: a stable `code` and a message that names the file and what is wrong. */
+export class InstallerError extends Error {
+  override readonly name = 'InstallerError';
+  constructor(
+    readonly code: InstallerErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export type InstallerErrorCode =
+  'ConfigInvalid' | 'ConfigNotFound' | 'NotInstalled' | 'LockFileInvalid' | 'AssetMissing';
