@@ -46,6 +46,23 @@ export const Annotations = {
   managedByOperatorValue: 'spin-operator.spinkube.dev',
 } as const;
 
+/** Labels and annotations on the runtime-class-manager's node Jobs (upstream's keys). */
+export const ShimJobKeys = {
+  shimName: 'spinkube.dev/shimName',
+  operation: 'spinkube.dev/operation',
+  nodeName: 'spinkube.dev/nodeName',
+  job: 'spinkube.dev/job',
+} as const;
+
+/** Values of the `<shim name>` label the runtime-class-manager keeps on each selected node. */
+export const ShimNodeStates = {
+  pending: 'pending',
+  provisioned: 'provisioned',
+  failed: 'failed',
+  uninstall: 'uninstall',
+} as const;
+export type ShimNodeState = (typeof ShimNodeStates)[keyof typeof ShimNodeStates];
+
 export const Finalizers = {
   /** Blocks deletion of a SpinAppExecutor while SpinApps in its namespace use it. */
   spinAppExecutor: `${CORE_GROUP}/finalizer`,

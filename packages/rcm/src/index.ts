@@ -14,3 +14,14 @@ export {
 export { install, type InstallOptions, type InstallResult } from './node-installer/install.js';
 export { uninstall, type UninstallOptions } from './node-installer/uninstall.js';
 export { InstallerError, type InstallerErrorCode } from './node-installer/installer-error.js';
+export { trimK8sName } from './shim/k8s-name.js';
+export { normalizeArch, resolveArtifact, type ShimArtifact } from './shim/node-platform.js';
+export {
+  nodeJobName,
+  renderNodeJob,
+  ASSET_DIR,
+  HOST_ROOT,
+  type JobSettings,
+  type NodeJobInput,
+  type NodeOperation,
+} from './shim/node-job.js';
