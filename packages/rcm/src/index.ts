@@ -25,3 +25,6 @@ export {
   type NodeJobInput,
   type NodeOperation,
 } from './shim/node-job.js';
+export { downloadSettings, type DownloadSettings } from './downloader/download-settings.js';
+export { downloadShim, type DownloadedShim } from './downloader/download-shim.js';
+export { extractShim } from './downloader/extract-shim.js';

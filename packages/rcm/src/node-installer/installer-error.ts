@@ -1,4 +1,4 @@
-/** The node installer's one error type: a stable `code` and a message that names the file and what is wrong. */
+/** The node installer's and the shim downloader's one error type: a stable `code` and a message that names the file and what is wrong. */
 export class InstallerError extends Error {
   override readonly name = 'InstallerError';
   constructor(
@@ -11,4 +11,10 @@ export class InstallerError extends Error {
 }
 
 export type InstallerErrorCode =
-  'ConfigInvalid' | 'ConfigNotFound' | 'NotInstalled' | 'LockFileInvalid' | 'AssetMissing';
+  | 'ConfigInvalid'
+  | 'ConfigNotFound'
+  | 'NotInstalled'
+  | 'LockFileInvalid'
+  | 'AssetMissing'
+  | 'DownloadInvalid'
+  | 'DownloadFailed';
