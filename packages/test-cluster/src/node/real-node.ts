@@ -6,36 +6,24 @@
  * RuntimeClass `wasmtime-spin-v2`). `prepareRealNode` runs before the API server starts (the API server
  * listens on the node network's host address); `startRealNode` after it is ready.
  */
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Resolver } from 'node:dns/promises';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { pushImage } from '@spinkube/image-builder';
 import { PlatformNames } from '@spinkube/api';
 import type { CertificateAuthority } from '@spinkube/pki';
 import { TestClusterError } from '../errors.js';
 import { freePort } from '../local/ports.js';
-import { startProcess, waitFor, type StartedProcess } from '../local/processes.js';
-import {
-  binaryPath,
-  containerdTool,
-  corednsTool,
-  ensureTool,
-  kubernetesNodeTool,
-} from '../provision/tools.js';
-import { REGISTRY_BINARY, registryAnswers, writeRegistryConfig } from '../registry/local-registry.js';
-import { Versions } from '../versions.js';
-import { pauseImage, PAUSE_IMAGE } from './busybox-image.js';
-import { renderCniConfig, CNI_CONFIG_FILE } from './cni-config.js';
-import { renderCorefile } from './corefile.js';
-import { renderKubeletConfig } from './kubelet-config.js';
-import { renderKubeProxyConfig } from './kube-proxy-config.js';
-import { CLUSTER_DNS_IP, createNodeAddons } from './node-addons.js';
-import { createCgroup, joinCgroup } from './node-cgroups.js';
-import { plainHttpRegistryHosts, renderNodeContainerdConfig } from './node-containerd-config.js';
+import { waitFor, type StartedProcess } from '../local/processes.js';
+import { REGISTRY_BINARY } from '../registry/local-registry.js';
+import { PAUSE_IMAGE } from './busybox-image.js';
+import { createNodeAddons } from './node-addons.js';
+import { NSENTER } from './node-commands.js';
+import { startNodeComponents } from './node-components.js';
+import { CNI_BIN, containerdBinaries, startNodeContainerd } from './node-containerd.js';
 import { createNodeNetwork, removeNodeNetwork, type NodeNetwork } from './node-network.js';
 import { writeNodePki, type NodePkiFiles } from './node-pki.js';
-import { runCommand } from './run-command.js';
+import { startNodeRegistry } from './node-registry.js';
 
 /** Which containerd the node runs: the pinned 1.7 or 2.x build, or Debian's 1.6 (older CRI, not in the e2e suite). */
 export type NodeContainerd = 'v1' | 'v2' | 'debian';
@@ -70,12 +58,6 @@ export interface RealNodeState {
   readonly handlers: readonly string[];
   readonly podLogsDir: string;
 }
-
-const NSENTER = '/usr/bin/nsenter';
-const CNI_BIN = '/usr/lib/cni';
-const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-const SUPERVISOR = join(import.meta.dirname, 'supervise.js');
-const COREDNS_HEALTH_PORT = 18080;
 
 /** Creates the node's network, files and identities; the control plane then listens on `network.hostAddress`. */
 export async function prepareRealNode(
@@ -165,162 +147,19 @@ export async function startRealNode(
   },
   started: (process: StartedProcess) => void,
 ): Promise<void> {
-  const { dir, network } = node;
-  const kubernetesNode = await ensureTool(kubernetesNodeTool, context.log);
-  const coredns = await ensureTool(corednsTool, context.log);
-  const containerd = await containerdBinaries(node.containerd.line, context.log);
-  const inNode = (binary: string, args: readonly string[]) => [
-    `--net=${network.netnsPath}`,
-    '--',
-    binary,
-    ...args,
-  ];
-
-  // The registry, on the host bridge: reachable from the host (pushes) and from the node (pulls).
-  const registryDir = join(dir, 'registry');
-  mkdirSync(registryDir, { recursive: true });
-  const registry = startProcess(
-    'registry',
-    REGISTRY_BINARY,
-    ['serve', writeRegistryConfig(registryDir, node.registry)],
-    context.logDir,
+  await startNodeRegistry(node, context.logDir, started);
+  await startNodeContainerd(
+    node,
+    { logDir: context.logDir, log: context.log, ...(context.shim ? { shim: context.shim } : {}) },
+    started,
   );
-  started(registry);
-  await waitFor('the node registry', () => registryAnswers(node.registry), {
-    timeoutMs: 15_000,
-    process: registry,
-  });
-  await pushImage(await pauseImage(), node.pauseImage, { insecure: true });
-
-  // containerd under its supervisor, in the node's namespace and cgroup.
-  const paths = {
-    root: join(dir, 'containerd', 'root'),
-    state: join(dir, 'containerd', 'state'),
-    address: node.containerd.address,
-    registryConfig: join(dir, 'containerd', 'certs.d'),
-    cniConfig: join(dir, 'cni', 'net.d'),
-    cniBin: CNI_BIN,
-    opt: join(dir, 'containerd', 'opt'),
-    runcRoot: join(dir, 'containerd', 'runc'),
-  };
-  for (const path of [paths.root, paths.state, paths.cniConfig, join(paths.registryConfig, node.registry)])
-    mkdirSync(path, { recursive: true });
-  writeFileSync(
-    join(paths.registryConfig, node.registry, 'hosts.toml'),
-    plainHttpRegistryHosts(node.registry),
-  );
-  writeFileSync(
-    join(paths.cniConfig, CNI_CONFIG_FILE),
-    renderCniConfig({ podCidr: network.podCidr, ipamDir: join(dir, 'cni', 'ipam') }),
-  );
-  const containerdConfig = join(dir, 'containerd', 'config.toml');
-  writeFileSync(
-    containerdConfig,
-    renderNodeContainerdConfig({
-      major: node.containerd.line === 'v2' ? 2 : 1,
-      paths,
-      sandboxImage: node.pauseImage,
-      handlers: Object.fromEntries(node.handlers.map((handler) => [handler, PlatformNames.runtimeType])),
-    }),
-  );
-  // containerd finds shims on its PATH: the node's bin dir (the release's runc shim, the Spin shim) first.
-  const bin = join(dir, 'bin');
-  if (containerd.runcShim) symlinkSync(containerd.runcShim, join(bin, 'containerd-shim-runc-v2'));
-  if (context.shim) symlinkSync(context.shim, join(bin, PlatformNames.shimBinary));
-  createCgroup(`${node.cgroupRoot}/runtime`);
-  createCgroup(`${node.cgroupRoot}/system`);
-  const containerdProcess = startProcess(
-    'containerd',
-    process.execPath,
-    [
-      SUPERVISOR,
-      `--cgroup=${node.cgroupRoot}/runtime`,
-      `--pid-file=${node.containerd.pidFile}`,
-      '--',
-      NSENTER,
-      ...inNode(containerd.containerd, ['--config', containerdConfig]),
-    ],
-    context.logDir,
-    { PATH: [bin, ...SYSTEM_PATH].join(':'), SPINKUBE_SHIM_DATA_DIR: join(dir, 'shim') },
-  );
-  started(containerdProcess);
-  await waitFor(
-    `containerd ${node.containerd.version} on ${node.containerd.address}`,
-    async () =>
-      (await runCommand(node.containerd.ctr, ['--address', node.containerd.address, 'version'], 5_000))
-        .code === 0,
-    { timeoutMs: 30_000, process: containerdProcess },
-  );
-
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(context.kubeconfigPath);
   await createNodeAddons(kubeConfig, {
-    nodeAddress: network.nodeAddress,
+    nodeAddress: node.network.nodeAddress,
     spinRuntimeClass: node.handlers.length > 0,
   });
-
-  const resolvConf = join(dir, 'resolv.conf');
-  writeFileSync(
-    resolvConf,
-    '# A test node has no upstream resolver: pods with dnsPolicy Default resolve nothing.\n',
-  );
-  const kubeletConfig = join(dir, 'kubelet-config.yaml');
-  writeFileSync(
-    kubeletConfig,
-    renderKubeletConfig({
-      nodeAddress: network.nodeAddress,
-      clientCaFile: context.caCert,
-      tlsCertFile: context.pki.kubeletCert,
-      tlsPrivateKeyFile: context.pki.kubeletKey,
-      cgroupRoot: node.cgroupRoot,
-      containerRuntimeEndpoint: `unix://${node.containerd.address}`,
-      clusterDns: CLUSTER_DNS_IP,
-      podLogsDir: node.podLogsDir,
-      resolvConf,
-      podCidr: network.podCidr,
-    }),
-  );
-  const kubeProxyConfig = join(dir, 'kube-proxy-config.yaml');
-  writeFileSync(
-    kubeProxyConfig,
-    renderKubeProxyConfig({
-      kubeconfig: context.pki.kubeProxyKubeconfig,
-      nodeName: node.name,
-      nodeAddress: network.nodeAddress,
-      podCidr: network.podCidr,
-    }),
-  );
-  const corefile = join(dir, 'Corefile');
-  writeFileSync(
-    corefile,
-    renderCorefile({
-      listenAddress: network.nodeAddress,
-      kubeconfig: context.pki.corednsKubeconfig,
-      healthPort: COREDNS_HEALTH_PORT,
-    }),
-  );
-
-  const startInNode = (name: string, binary: string, args: readonly string[]) => {
-    const child = startProcess(name, NSENTER, inNode(binary, args), context.logDir, {
-      PATH: SYSTEM_PATH.join(':'),
-    });
-    joinCgroup(child.pid, `${node.cgroupRoot}/system`);
-    started(child);
-    return child;
-  };
-  const kubelet = startInNode('kubelet', binaryPath(kubernetesNode, 'kubelet'), [
-    `--config=${kubeletConfig}`,
-    `--kubeconfig=${context.pki.kubeletKubeconfig}`,
-    `--hostname-override=${node.name}`,
-    `--node-ip=${network.nodeAddress}`,
-    `--root-dir=${join(dir, 'kubelet')}`,
-    '--v=1',
-  ]);
-  startInNode('kube-proxy', binaryPath(kubernetesNode, 'kube-proxy'), [
-    `--config=${kubeProxyConfig}`,
-    '--v=1',
-  ]);
-  const dns = startInNode('coredns', binaryPath(coredns, 'coredns'), ['-conf', corefile]);
+  const { kubelet, dns } = await startNodeComponents(node, context, started);
 
   const core = kubeConfig.makeApiClient(CoreV1Api);
   await waitFor(
@@ -331,7 +170,7 @@ export async function startRealNode(
     },
     { timeoutMs: 90_000, process: kubelet },
   );
-  await waitFor('cluster DNS', () => clusterDnsAnswers(network.nodeAddress), {
+  await waitFor('cluster DNS', () => clusterDnsAnswers(node.network.nodeAddress), {
     timeoutMs: 30_000,
     process: dns,
   });
@@ -343,34 +182,4 @@ export async function clusterDnsAnswers(nodeAddress: string): Promise<boolean> {
   resolver.setServers([nodeAddress]);
   const addresses = await resolver.resolve4('kubernetes.default.svc.cluster.local');
   return addresses.includes('10.96.0.1');
-}
-
-interface ContainerdBinaries {
-  readonly version: string;
-  readonly containerd: string;
-  readonly ctr: string;
-  /** The release's runc shim; Debian's is on the system PATH. */
-  readonly runcShim?: string;
-}
-
-async function containerdBinaries(
-  line: NodeContainerd,
-  log: (line: string) => void = () => undefined,
-): Promise<ContainerdBinaries> {
-  if (line === 'debian') {
-    if (!existsSync('/usr/bin/containerd'))
-      throw new TestClusterError(
-        'BinaryMissing',
-        "/usr/bin/containerd is missing: install Debian's containerd",
-      );
-    return { version: 'debian', containerd: '/usr/bin/containerd', ctr: '/usr/bin/ctr' };
-  }
-  const version = line === 'v1' ? Versions.containerd1 : Versions.containerd2;
-  const tool = await ensureTool(containerdTool(version), log);
-  return {
-    version,
-    containerd: binaryPath(tool, 'containerd'),
-    ctr: binaryPath(tool, 'ctr'),
-    runcShim: binaryPath(tool, 'containerd-shim-runc-v2'),
-  };
 }

@@ -1,0 +1,117 @@
+/**
+ * The node's containerd: its CRI config, registry hosts and CNI network written into the node's directory,
+ * the release's runc shim and the Spin shim on its PATH, started under the supervisor in the node's network
+ * namespace and cgroup; resolves once it answers `ctr version`.
+ */
+import { mkdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PlatformNames } from '@spinkube/api';
+import { TestClusterError } from '../errors.js';
+import { startProcess, waitFor, type StartedProcess } from '../local/processes.js';
+import { binaryPath, containerdTool, ensureTool } from '../provision/tools.js';
+import { Versions } from '../versions.js';
+import { CNI_CONFIG_FILE, renderCniConfig } from './cni-config.js';
+import { createCgroup } from './node-cgroups.js';
+import { inNode, NSENTER, SYSTEM_PATH } from './node-commands.js';
+import { plainHttpRegistryHosts, renderNodeContainerdConfig } from './node-containerd-config.js';
+import type { NodeContainerd, RealNodeState } from './real-node.js';
+import { runCommand } from './run-command.js';
+
+export const CNI_BIN = '/usr/lib/cni';
+const SUPERVISOR = join(import.meta.dirname, 'supervise.js');
+
+export async function startNodeContainerd(
+  node: RealNodeState,
+  options: { readonly logDir: string; readonly shim?: string; readonly log: (line: string) => void },
+  started: (process: StartedProcess) => void,
+): Promise<void> {
+  const containerd = await containerdBinaries(node.containerd.line, options.log);
+  const paths = {
+    root: join(node.dir, 'containerd', 'root'),
+    state: join(node.dir, 'containerd', 'state'),
+    address: node.containerd.address,
+    registryConfig: join(node.dir, 'containerd', 'certs.d'),
+    cniConfig: join(node.dir, 'cni', 'net.d'),
+    cniBin: CNI_BIN,
+    opt: join(node.dir, 'containerd', 'opt'),
+    runcRoot: join(node.dir, 'containerd', 'runc'),
+  };
+  for (const path of [paths.root, paths.state, paths.cniConfig, join(paths.registryConfig, node.registry)])
+    mkdirSync(path, { recursive: true });
+  writeFileSync(
+    join(paths.registryConfig, node.registry, 'hosts.toml'),
+    plainHttpRegistryHosts(node.registry),
+  );
+  writeFileSync(
+    join(paths.cniConfig, CNI_CONFIG_FILE),
+    renderCniConfig({ podCidr: node.network.podCidr, ipamDir: join(node.dir, 'cni', 'ipam') }),
+  );
+  const containerdConfig = join(node.dir, 'containerd', 'config.toml');
+  writeFileSync(
+    containerdConfig,
+    renderNodeContainerdConfig({
+      major: node.containerd.line === 'v2' ? 2 : 1,
+      paths,
+      sandboxImage: node.pauseImage,
+      handlers: Object.fromEntries(node.handlers.map((handler) => [handler, PlatformNames.runtimeType])),
+    }),
+  );
+  // containerd finds shims on its PATH: the node's bin dir (the release's runc shim, the Spin shim) first.
+  const bin = join(node.dir, 'bin');
+  if (containerd.runcShim) symlinkSync(containerd.runcShim, join(bin, 'containerd-shim-runc-v2'));
+  if (options.shim) symlinkSync(options.shim, join(bin, PlatformNames.shimBinary));
+  createCgroup(`${node.cgroupRoot}/runtime`);
+  createCgroup(`${node.cgroupRoot}/system`);
+  const containerdProcess = startProcess(
+    'containerd',
+    process.execPath,
+    [
+      SUPERVISOR,
+      `--cgroup=${node.cgroupRoot}/runtime`,
+      `--pid-file=${node.containerd.pidFile}`,
+      '--',
+      NSENTER,
+      ...inNode(node.network.netnsPath, containerd.containerd, ['--config', containerdConfig]),
+    ],
+    options.logDir,
+    { PATH: [bin, ...SYSTEM_PATH].join(':'), SPINKUBE_SHIM_DATA_DIR: join(node.dir, 'shim') },
+  );
+  started(containerdProcess);
+  await waitFor(
+    `containerd ${node.containerd.version} on ${node.containerd.address}`,
+    async () =>
+      (await runCommand(node.containerd.ctr, ['--address', node.containerd.address, 'version'], 5_000))
+        .code === 0,
+    { timeoutMs: 30_000, process: containerdProcess },
+  );
+}
+
+export interface ContainerdBinaries {
+  readonly version: string;
+  readonly containerd: string;
+  readonly ctr: string;
+  /** The release's runc shim; Debian's is on the system PATH. */
+  readonly runcShim?: string;
+}
+
+export async function containerdBinaries(
+  line: NodeContainerd,
+  log: (line: string) => void = () => undefined,
+): Promise<ContainerdBinaries> {
+  if (line === 'debian') {
+    if (!existsSync('/usr/bin/containerd'))
+      throw new TestClusterError(
+        'BinaryMissing',
+        "/usr/bin/containerd is missing: install Debian's containerd",
+      );
+    return { version: 'debian', containerd: '/usr/bin/containerd', ctr: '/usr/bin/ctr' };
+  }
+  const version = line === 'v1' ? Versions.containerd1 : Versions.containerd2;
+  const tool = await ensureTool(containerdTool(version), log);
+  return {
+    version,
+    containerd: binaryPath(tool, 'containerd'),
+    ctr: binaryPath(tool, 'ctr'),
+    runcShim: binaryPath(tool, 'containerd-shim-runc-v2'),
+  };
+}
