@@ -28,3 +28,4 @@ export {
 export { downloadSettings, type DownloadSettings } from './downloader/download-settings.js';
 export { downloadShim, type DownloadedShim } from './downloader/download-shim.js';
 export { extractShim } from './downloader/extract-shim.js';
+export { containerdFor, containerdProcesses, type ProcessInfo } from './node-installer/containerd-process.js';

@@ -17,4 +17,5 @@ export type InstallerErrorCode =
   | 'LockFileInvalid'
   | 'AssetMissing'
   | 'DownloadInvalid'
-  | 'DownloadFailed';
+  | 'DownloadFailed'
+  | 'RestartFailed';
