@@ -7,7 +7,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { pushImage } from '@spinkube/image-builder';
-import { busyboxImage, startCluster, type NodeContainerd, type TestCluster } from '@spinkube/test-cluster';
+import {
+  busyboxImage,
+  runChecked,
+  startCluster,
+  type NodeContainerd,
+  type TestCluster,
+} from '@spinkube/test-cluster';
 
 import { kubectlFor, type Kubectl } from './kubectl.ts';
 
@@ -82,26 +88,16 @@ export async function get(url: string): Promise<{ status: number; body: string }
 
 /** The CRI containers (sandboxes and app containers) the node's containerd holds for a pod. */
 export async function podContainersOnNode(node: RealNodeCluster['node'], pod: string): Promise<string[]> {
-  const { execFile } = await import('node:child_process');
-  const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(
-      node.containerd.ctr,
-      [
-        '--address',
-        node.containerd.address,
-        '-n',
-        'k8s.io',
-        'containers',
-        'list',
-        '-q',
-        `labels."io.kubernetes.pod.name"==${pod}`,
-      ],
-      (error, out, err) => {
-        if (error) reject(new Error(err || error.message));
-        else resolve(out);
-      },
-    );
-  });
+  const stdout = await runChecked(node.containerd.ctr, [
+    '--address',
+    node.containerd.address,
+    '-n',
+    'k8s.io',
+    'containers',
+    'list',
+    '-q',
+    `labels."io.kubernetes.pod.name"==${pod}`,
+  ]);
   return stdout.split('\n').filter((line) => line.trim() !== '');
 }
 

@@ -4,15 +4,15 @@
  * non-root user 65532), with `org.opencontainers.image.*` labels and annotations.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { executableImage, openContainersLabels, type BuiltImage } from '@spinkube/image-builder';
+import { operatorVersion } from '../src/cli/version.ts';
+
+export { operatorVersion };
 
 const packageRoot = resolve(import.meta.dirname, '..');
 export const OPERATOR_EXECUTABLE = join(packageRoot, 'dist', 'spin-operator');
-
-export const operatorVersion = (): string =>
-  (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 export async function operatorImage(): Promise<BuiltImage> {
   if (!existsSync(OPERATOR_EXECUTABLE))

@@ -9,11 +9,12 @@
  * once its version is built in); @spinkube/sea-packager makes the executable with the V8 flags of the
  * operator's shebang. Results to stdout, progress to stderr.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { operatorVersion } from '../src/cli/version.ts';
 import { makeSeaExecutable, mib, packageSteps, runTool, seconds, PackageError } from '@spinkube/sea-packager';
 
 /** The operator's shebang flags: a small young generation, code for size. */
@@ -25,9 +26,7 @@ const packageRoot = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { output: { type: 'string' } } });
 const output = resolve(values.output ?? join(packageRoot, 'dist', PROGRAM));
 const entry = join(packageRoot, 'dist', 'cli', 'main.js');
-const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
-  version: string;
-};
+const version = operatorVersion();
 const steps = packageSteps('package-sea', 5);
 const work = mkdtempSync(join(tmpdir(), `${PROGRAM}-sea-`));
 

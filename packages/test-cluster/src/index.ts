@@ -58,3 +58,6 @@ export { removeCgroup } from './node/node-cgroups.js';
 export { hostPrefixes } from './node/host-prefixes.js';
 export { cidrsOverlap, formatIpv4, parseCidr } from './node/ipv4.js';
 export { eventually } from './eventually.js';
+export { runChecked, runCommand, type CommandResult, type RunCommandOptions } from './run-command.js';
+export { processEnv } from './local/processes.js';
+export { disableIpv6 } from './node/node-network.js';

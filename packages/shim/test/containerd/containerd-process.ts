@@ -17,7 +17,6 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { childEnv } from './child-env.ts';
 import { renderContainerdConfig, type ContainerdLogLevel } from './containerd-config.ts';
 import { cleanUpHarnessDir } from './harness-dir-cleanup.ts';
 import {
@@ -31,7 +30,7 @@ import {
 } from './harness-layout.ts';
 import { isAlive, stopProcess } from './process-lifecycle.ts';
 import { readProcess } from './process-table.ts';
-import { runCommand, type CommandResult, type RunCommandOptions } from './run-command.ts';
+import { processEnv, runCommand, type CommandResult, type RunCommandOptions } from '@spinkube/test-cluster';
 import { cleanUpStaleHarnessDirs } from './stale-harness-dirs.ts';
 
 export const CONTAINERD_BINARY = '/usr/bin/containerd';
@@ -250,7 +249,7 @@ async function deleteAllTasks(ctr: Containerd['ctr']): Promise<void> {
 function containerdEnv(options: StartContainerdOptions): NodeJS.ProcessEnv {
   const inherited = (process.env['PATH'] ?? '').split(':').filter((entry) => entry !== '');
   const path = [...new Set([...(options.shimDir ? [options.shimDir] : []), ...inherited, ...SYSTEM_PATH])];
-  return childEnv({ ...options.env, PATH: path.join(':') });
+  return processEnv({ ...options.env, PATH: path.join(':') });
 }
 
 function writeOwner(layout: HarnessLayout, namespace: string, containerdPid: number): void {

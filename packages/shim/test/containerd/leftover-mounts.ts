@@ -3,7 +3,7 @@
  * snapshots of a killed containerd. They must go before the directory can be removed.
  */
 import { readFileSync } from 'node:fs';
-import { runCommand } from './run-command.ts';
+import { runCommand } from '@spinkube/test-cluster';
 
 /** Unmounts everything under `dir`, deepest first; returns the mount points that are still there. */
 export async function unmountUnder(dir: string): Promise<string[]> {

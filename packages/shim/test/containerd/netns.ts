@@ -4,11 +4,9 @@
  * `address`. Nothing is routed: the namespace has no default route, the host only a link route to the
  * /30, and IPv6 is off on both ends (no router solicitations or DAD on the link).
  */
-import { writeFileSync } from 'node:fs';
-import { cidrsOverlap, hostPrefixes } from '@spinkube/test-cluster';
+import { cidrsOverlap, disableIpv6, hostPrefixes, runChecked, runCommand } from '@spinkube/test-cluster';
 import { SUBNET_COUNT, vethSubnet, type VethSubnet } from './veth-subnet.ts';
 import { isAlive } from './process-lifecycle.ts';
-import { runChecked, runCommand } from './run-command.ts';
 
 const IP = '/usr/sbin/ip';
 /** Default names: `spk<pid of the test process>-<n>`, so a later run can tell whose they were. */
@@ -111,13 +109,5 @@ async function removeStaleNetns(): Promise<void> {
     for (const link of links.filter((entry) => entry.ifalias === name && entry.ifname.startsWith('spkv')))
       await runCommand(IP, ['link', 'delete', link.ifname]);
     await runCommand(IP, ['netns', 'delete', name]);
-  }
-}
-
-function disableIpv6(hostInterface: string): void {
-  try {
-    writeFileSync(`/proc/sys/net/ipv6/conf/${hostInterface}/disable_ipv6`, '1');
-  } catch {
-    // IPv6 is off on this host altogether.
   }
 }

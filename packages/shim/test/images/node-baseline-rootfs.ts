@@ -6,7 +6,7 @@
  */
 import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { runChecked } from '../containerd/run-command.ts';
+import { runChecked } from '@spinkube/test-cluster';
 import { parseLddOutput } from '@spinkube/image-builder';
 
 /** examples/tiny-hello's answer (component.wat): 200 with this body and no headers of its own. */

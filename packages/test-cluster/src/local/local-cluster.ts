@@ -140,7 +140,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
 
   try {
     if (realNode) {
-      node = await prepareRealNode(dataDir, name, realNode);
+      node = await prepareRealNode(dataDir, name, realNode, log);
       writeState(state());
     }
     // With a real node, pods reach the API server at the node network's host address, not loopback.

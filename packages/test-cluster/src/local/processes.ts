@@ -46,7 +46,7 @@ export function startProcess(
     const child = spawn(command, args, {
       detached: true,
       stdio: ['ignore', fd, fd],
-      env: { ...processEnv(), ...env },
+      env: processEnv(env),
     });
     if (child.pid === undefined)
       throw new TestClusterError('ProcessExited', `${name} (${command}) did not start`);
@@ -177,8 +177,11 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-/** The child environment: ours minus proxies, which must never route loopback traffic elsewhere. */
-export function processEnv(): NodeJS.ProcessEnv {
+/**
+ * The child environment: ours minus proxies (loopback and namespace traffic must never be routed
+ * elsewhere), plus `extra`.
+ */
+export function processEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
   const proxies = new Set([
     'HTTP_PROXY',
     'HTTPS_PROXY',
@@ -188,5 +191,5 @@ export function processEnv(): NodeJS.ProcessEnv {
     'all_proxy',
   ]);
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !proxies.has(key)));
-  return { ...env, NO_PROXY: '127.0.0.1,localhost' };
+  return { ...env, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', ...extra };
 }

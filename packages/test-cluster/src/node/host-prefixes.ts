@@ -1,5 +1,5 @@
 /** What the host's network already uses, so that a new network can stay clear of it. */
-import { runChecked } from './run-command.js';
+import { runChecked } from '../run-command.js';
 
 const IP = '/usr/sbin/ip';
 

@@ -15,17 +15,16 @@ import { createCgroup } from './node-cgroups.js';
 import { inNode, NSENTER, SYSTEM_PATH } from './node-commands.js';
 import { plainHttpRegistryHosts, renderNodeContainerdConfig } from './node-containerd-config.js';
 import type { NodeContainerd, RealNodeState } from './real-node.js';
-import { runCommand } from './run-command.js';
+import { runCommand } from '../run-command.js';
 
 export const CNI_BIN = '/usr/lib/cni';
 const SUPERVISOR = join(import.meta.dirname, 'supervise.js');
 
 export async function startNodeContainerd(
   node: RealNodeState,
-  options: { readonly logDir: string; readonly shim?: string; readonly log: (line: string) => void },
+  options: { readonly logDir: string; readonly shim?: string },
   started: (process: StartedProcess) => void,
 ): Promise<void> {
-  const containerd = await containerdBinaries(node.containerd.line, options.log);
   const paths = {
     root: join(node.dir, 'containerd', 'root'),
     state: join(node.dir, 'containerd', 'state'),
@@ -58,7 +57,7 @@ export async function startNodeContainerd(
   );
   // containerd finds shims on its PATH: the node's bin dir (the release's runc shim, the Spin shim) first.
   const bin = join(node.dir, 'bin');
-  if (containerd.runcShim) symlinkSync(containerd.runcShim, join(bin, 'containerd-shim-runc-v2'));
+  if (node.containerd.runcShim) symlinkSync(node.containerd.runcShim, join(bin, 'containerd-shim-runc-v2'));
   if (options.shim) symlinkSync(options.shim, join(bin, PlatformNames.shimBinary));
   createCgroup(`${node.cgroupRoot}/runtime`);
   createCgroup(`${node.cgroupRoot}/system`);
@@ -71,7 +70,7 @@ export async function startNodeContainerd(
       `--pid-file=${node.containerd.pidFile}`,
       '--',
       NSENTER,
-      ...inNode(node.network.netnsPath, containerd.containerd, ['--config', containerdConfig]),
+      ...inNode(node.network.netnsPath, node.containerd.binary, ['--config', containerdConfig]),
     ],
     options.logDir,
     { PATH: [bin, ...SYSTEM_PATH].join(':'), SPINKUBE_SHIM_DATA_DIR: join(node.dir, 'shim') },
@@ -80,8 +79,11 @@ export async function startNodeContainerd(
   await waitFor(
     `containerd ${node.containerd.version} on ${node.containerd.address}`,
     async () =>
-      (await runCommand(node.containerd.ctr, ['--address', node.containerd.address, 'version'], 5_000))
-        .code === 0,
+      (
+        await runCommand(node.containerd.ctr, ['--address', node.containerd.address, 'version'], {
+          timeoutMs: 5_000,
+        })
+      ).code === 0,
     { timeoutMs: 30_000, process: containerdProcess },
   );
 }

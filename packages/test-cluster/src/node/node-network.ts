@@ -13,7 +13,7 @@ import { TestClusterError } from '../errors.js';
 import { SERVICE_CIDR } from '../service-network.js';
 import { hostPrefixes } from './host-prefixes.js';
 import { cidrsOverlap } from './ipv4.js';
-import { runChecked, runCommand } from './run-command.js';
+import { runChecked, runCommand } from '../run-command.js';
 
 const IP = '/usr/sbin/ip';
 const NETWORKS = 256;
@@ -114,7 +114,8 @@ export async function removeNodeNetwork(network: NodeNetwork): Promise<void> {
   await runCommand(IP, ['link', 'delete', network.bridge]);
 }
 
-function disableIpv6(link: string): void {
+/** Turns IPv6 off on a link (no router solicitations or duplicate address detection on test links). */
+export function disableIpv6(link: string): void {
   try {
     writeFileSync(`/proc/sys/net/ipv6/conf/${link}/disable_ipv6`, '1');
   } catch {

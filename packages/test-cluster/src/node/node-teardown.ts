@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { cgroupProcesses, removeCgroup } from './node-cgroups.js';
 import { removeNodeNetwork } from './node-network.js';
 import type { RealNodeState } from './real-node.js';
-import { runCommand } from './run-command.js';
+import { runCommand } from '../run-command.js';
 
 const CONTAINER_LOG_LINKS = '/var/log/containers';
 

@@ -46,8 +46,12 @@ export interface RealNodeState {
     readonly line: NodeContainerd;
     readonly version: string;
     readonly address: string;
+    /** The containerd binary. */
+    readonly binary: string;
     /** `ctr` of the same release, for `ctr --address <address> -n k8s.io …`. */
     readonly ctr: string;
+    /** The release's runc shim; none for Debian's, whose is on the system PATH. */
+    readonly runcShim?: string;
     /** The supervisor writes the running containerd's PID here. */
     readonly pidFile: string;
   };
@@ -64,6 +68,7 @@ export async function prepareRealNode(
   dataDir: string,
   clusterName: string,
   options: RealNodeOptions,
+  log: (line: string) => void,
 ): Promise<RealNodeState> {
   const line = options.containerd ?? 'v2';
   if (process.getuid?.() !== 0)
@@ -76,7 +81,7 @@ export async function prepareRealNode(
       'BinaryMissing',
       `the Spin shim ${options.shim} does not exist (build it with: npx nx run shim:package)`,
     );
-  const containerd = await containerdBinaries(line);
+  const containerd = await containerdBinaries(line, log);
   for (const [binary, hint] of [
     [NSENTER, 'util-linux'],
     [join(CNI_BIN, 'bridge'), 'containernetworking-plugins'],
@@ -108,7 +113,9 @@ export async function prepareRealNode(
       line,
       version: containerd.version,
       address: join(dir, 'containerd', 'containerd.sock'),
+      binary: containerd.containerd,
       ctr: containerd.ctr,
+      ...(containerd.runcShim ? { runcShim: containerd.runcShim } : {}),
       pidFile: join(dir, 'containerd', 'containerd.pid'),
     },
     registry: `${network.hostAddress}:${String(port)}`,
@@ -150,7 +157,7 @@ export async function startRealNode(
   await startNodeRegistry(node, context.logDir, started);
   await startNodeContainerd(
     node,
-    { logDir: context.logDir, log: context.log, ...(context.shim ? { shim: context.shim } : {}) },
+    { logDir: context.logDir, ...(context.shim ? { shim: context.shim } : {}) },
     started,
   );
   const kubeConfig = new KubeConfig();

@@ -1,9 +1,11 @@
 /**
- * Runs a command to completion and collects its output: the one way the harness calls `ctr`, `ip`,
- * `umount` and `ldd`. A timeout kills it by PID, so a hung command fails the test instead of the run.
+ * Runs a short-lived command to completion and collects its output: the one way the test clusters and the
+ * shim's containerd harness call `ctr`, `ip`, `umount` and `ldd`. A timeout kills it by PID, so a hung
+ * command fails the test instead of the run.
  */
 import { spawn } from 'node:child_process';
-import { childEnv } from './child-env.ts';
+import { TestClusterError } from './errors.js';
+import { processEnv } from './local/processes.js';
 
 export interface CommandResult {
   readonly code: number;
@@ -24,7 +26,7 @@ export async function runCommand(
   options: RunCommandOptions = {},
 ): Promise<CommandResult> {
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const child = spawn(command, args, { env: options.env ?? childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { env: options.env ?? processEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -40,7 +42,9 @@ export async function runCommand(
   try {
     const code = await new Promise<number>((resolve, reject) => {
       child.on('error', reject);
-      child.on('close', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 : 1)));
+      child.on('close', (exitCode, signal) => {
+        resolve(exitCode ?? (signal ? 128 : 1));
+      });
     });
     const err = Buffer.concat(stderr).toString('utf8');
     return {
@@ -61,7 +65,8 @@ export async function runChecked(
 ): Promise<string> {
   const result = await runCommand(command, args, options);
   if (result.code !== 0) {
-    throw new Error(
+    throw new TestClusterError(
+      'CommandFailed',
       `${[command, ...args].join(' ')} exited with ${String(result.code)}: ${result.stderr.trim() || result.stdout.trim()}`,
     );
   }
