@@ -39,6 +39,10 @@ program
     '--shim <path>',
     'containerd-shim-spin-v2 to register as handler spin-v2 (default: the packaged shim of this checkout, if built)',
   )
+  .option(
+    '--no-shim',
+    'no Spin shim and no RuntimeClass: runc only, for the runtime-class-manager to install it',
+  )
   .action(async (options: UpOptions) => {
     const { provider, name } = program.opts<{ provider: 'local' | 'kind'; name: string }>();
     if (provider === 'kind') {
@@ -58,8 +62,8 @@ program
     if (stale) await stopLocalCluster(stale);
     const started = performance.now();
     const nodes = options.nodes === undefined ? undefined : parseCount(options.nodes);
-    const shim = options.realNode ? (options.shim ?? builtShim()) : undefined;
-    if (options.realNode && !shim)
+    const shim = options.realNode && options.shim !== false ? (options.shim ?? builtShim()) : undefined;
+    if (options.realNode && options.shim === undefined && !shim)
       progress(`no Spin shim at ${PACKAGED_SHIM} (npx nx run shim:package): the node runs runc pods only`);
     const state = await startLocalCluster({
       name,
@@ -107,7 +111,8 @@ program
     printAddresses(running);
     if (running.node)
       process.stdout.write(
-        `  node ${running.node.name} at ${running.node.network.nodeAddress}, containerd ${running.node.containerd.version}, pods ${running.node.network.podCidr}\n`,
+        `  node ${running.node.name} at ${running.node.network.nodeAddress}, containerd ${running.node.containerd.version}, pods ${running.node.network.podCidr}\n` +
+          `  node's /etc/containerd ${running.node.nodeRoot.etcContainerd}, /opt/rcm ${running.node.nodeRoot.optRcm}\n`,
       );
     for (const p of running.processes)
       process.stdout.write(`  ${p.name.padEnd(24)} pid ${String(p.pid)}  log ${p.logFile}\n`);
@@ -117,7 +122,8 @@ interface UpOptions {
   readonly nodes?: string;
   readonly realNode: boolean;
   readonly containerd: 'v1' | 'v2' | 'debian';
-  readonly shim?: string;
+  /** A path, `false` with `--no-shim`, absent for the packaged shim if built. */
+  readonly shim?: string | false;
 }
 
 /** The packaged shim of this checkout (test-cluster is private and lives in the monorepo). */

@@ -14,10 +14,11 @@ import {
 } from './local/local-cluster.js';
 import { readState, type LocalClusterState } from './local/state.js';
 import { readFileSync } from 'node:fs';
+import { hostPathOf, type NodeRoot } from './node/node-mount-namespace.js';
 import type { NodeContainerd, RealNodeOptions, RealNodeState } from './node/real-node.js';
 
 export type ClusterProvider = 'local' | 'kind';
-export type { ClusterComponent, RestartComponentOptions, NodeContainerd, RealNodeOptions };
+export type { ClusterComponent, RestartComponentOptions, NodeContainerd, RealNodeOptions, NodeRoot };
 
 export interface StartClusterOptions {
   /** `local` (pinned binaries + kwok, the default) or `kind`; `SPINKUBE_CLUSTER_PROVIDER` overrides. */
@@ -40,6 +41,16 @@ export interface ClusterNode {
   readonly podCidr: string;
   /** The node's network namespace, for `nsenter --net=<path>` (what a process on the node sees). */
   readonly netnsPath: string;
+  /**
+   * The node's mount namespace, pinned at this file, for `nsenter --mount=<path>`: there `/etc/containerd`
+   * and `/opt/rcm` are the node's own. `runChecked(NSENTER, inNode(cluster.node, binary, args))` runs a
+   * command in both namespaces, as a process on the node.
+   */
+  readonly mountNamespacePath: string;
+  /** Host paths of what the node sees at `/etc/containerd` and `/opt/rcm`, to read the node's files. */
+  readonly nodeRoot: NodeRoot;
+  /** The host path of what the node sees at `nodePath` (the same path outside the node's own directories). */
+  hostPathOf(nodePath: string): string;
   /** `<host>:<port>` of the registry the node pulls from over plain HTTP; push images there. */
   readonly registry: string;
   readonly containerd: {
@@ -48,8 +59,10 @@ export interface ClusterNode {
     /** containerd's gRPC socket, for `ctr --address <address> -n k8s.io …`. */
     readonly address: string;
     readonly ctr: string;
+    /** The config file it reads, a node path: `/etc/containerd/config.toml`. */
+    readonly config: string;
   };
-  /** Runtime handlers besides runc (`spin-v2` when a shim was given). */
+  /** Runtime handlers besides runc that the node started with (`spin-v2` when a shim was given). */
   readonly handlers: readonly string[];
   /** The PID of the containerd that runs now (its supervisor starts a new one when it exits). */
   containerdPid(): number;
@@ -175,12 +188,16 @@ function clusterNode(node: RealNodeState): ClusterNode {
     hostAddress: node.network.hostAddress,
     podCidr: node.network.podCidr,
     netnsPath: node.network.netnsPath,
+    mountNamespacePath: node.mountNamespacePath,
+    nodeRoot: node.nodeRoot,
+    hostPathOf: (nodePath) => hostPathOf(node.nodeRoot, nodePath),
     registry: node.registry,
     containerd: {
       line: node.containerd.line,
       version: node.containerd.version,
       address: node.containerd.address,
       ctr: node.containerd.ctr,
+      config: node.containerd.config,
     },
     handlers: node.handlers,
     containerdPid: () => Number(readFileSync(node.containerd.pidFile, 'utf8').trim()),

@@ -4,6 +4,7 @@ export {
   type ClusterComponent,
   type ClusterNode,
   type NodeContainerd,
+  type NodeRoot,
   type RealNodeOptions,
   type ClusterProcess,
   type ClusterProvider,
@@ -61,3 +62,5 @@ export { eventually } from './eventually.js';
 export { runChecked, runCommand, type CommandResult, type RunCommandOptions } from './run-command.js';
 export { processEnv } from './local/processes.js';
 export { disableIpv6 } from './node/node-network.js';
+export { inNode, NSENTER, type NodeNamespaces } from './node/node-commands.js';
+export { NODE_CONTAINERD_CONFIG, NODE_OWN_DIRS } from './node/node-mount-namespace.js';

@@ -1,6 +1,7 @@
 /**
  * kubelet, kube-proxy and CoreDNS: their configs written into the node's directory, each started in the
- * node's network namespace and moved into the node's cgroup.
+ * node's network and mount namespaces (kubelet's volume mounts are seen by containerd and runc there, and
+ * by no one on the host) and moved into the node's cgroup.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { renderKubeletConfig } from './kubelet-config.js';
 import { renderKubeProxyConfig } from './kube-proxy-config.js';
 import { CLUSTER_DNS_IP } from './node-addons.js';
 import { joinCgroup } from './node-cgroups.js';
-import { inNode, NSENTER, SYSTEM_PATH } from './node-commands.js';
+import { inNode, nodeNamespaces, NSENTER, SYSTEM_PATH } from './node-commands.js';
 import type { NodePkiFiles } from './node-pki.js';
 import type { RealNodeState } from './real-node.js';
 
@@ -71,7 +72,7 @@ export async function startNodeComponents(
   );
 
   const startInNode = (name: string, binary: string, args: readonly string[]) => {
-    const child = startProcess(name, NSENTER, inNode(node.network.netnsPath, binary, args), ctx.logDir, {
+    const child = startProcess(name, NSENTER, inNode(nodeNamespaces(node), binary, args), ctx.logDir, {
       PATH: SYSTEM_PATH.join(':'),
     });
     joinCgroup(child.pid, `${node.cgroupRoot}/system`);

@@ -1,7 +1,8 @@
 /**
- * The node's containerd: its CRI config, registry hosts and CNI network written into the node's directory,
- * the release's runc shim and the Spin shim on its PATH, started under the supervisor in the node's network
- * namespace and cgroup; resolves once it answers `ctr version`.
+ * The node's containerd: its CRI config written to the node's own /etc/containerd/config.toml (which it
+ * reads by that path, as on a real node), registry hosts and CNI network into the node's directory, the
+ * release's runc shim and the Spin shim on its PATH; started under the supervisor, both in the node's
+ * network and mount namespaces and cgroup; resolves once it answers `ctr version`.
  */
 import { mkdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +13,9 @@ import { binaryPath, containerdTool, ensureTool } from '../provision/tools.js';
 import { Versions } from '../versions.js';
 import { CNI_CONFIG_FILE, renderCniConfig } from './cni-config.js';
 import { createCgroup } from './node-cgroups.js';
-import { inNode, NSENTER, SYSTEM_PATH } from './node-commands.js';
+import { inNode, nodeNamespaces, NSENTER, SYSTEM_PATH } from './node-commands.js';
 import { plainHttpRegistryHosts, renderNodeContainerdConfig } from './node-containerd-config.js';
+import { hostPathOf } from './node-mount-namespace.js';
 import type { NodeContainerd, RealNodeState } from './real-node.js';
 import { runCommand } from '../run-command.js';
 
@@ -45,9 +47,8 @@ export async function startNodeContainerd(
     join(paths.cniConfig, CNI_CONFIG_FILE),
     renderCniConfig({ podCidr: node.network.podCidr, ipamDir: join(node.dir, 'cni', 'ipam') }),
   );
-  const containerdConfig = join(node.dir, 'containerd', 'config.toml');
   writeFileSync(
-    containerdConfig,
+    hostPathOf(node.nodeRoot, node.containerd.config),
     renderNodeContainerdConfig({
       major: node.containerd.line === 'v2' ? 2 : 1,
       paths,
@@ -61,17 +62,20 @@ export async function startNodeContainerd(
   if (options.shim) symlinkSync(options.shim, join(bin, PlatformNames.shimBinary));
   createCgroup(`${node.cgroupRoot}/runtime`);
   createCgroup(`${node.cgroupRoot}/system`);
+  // The supervisor is in the namespaces too, as systemd is on a real node: a containerd it starts again
+  // after an installer's SIGTERM reads the node's config, not the host's.
   const containerdProcess = startProcess(
     'containerd',
-    process.execPath,
-    [
+    NSENTER,
+    inNode(nodeNamespaces(node), process.execPath, [
       SUPERVISOR,
       `--cgroup=${node.cgroupRoot}/runtime`,
       `--pid-file=${node.containerd.pidFile}`,
       '--',
-      NSENTER,
-      ...inNode(node.network.netnsPath, node.containerd.binary, ['--config', containerdConfig]),
-    ],
+      node.containerd.binary,
+      '--config',
+      node.containerd.config,
+    ]),
     options.logDir,
     { PATH: [bin, ...SYSTEM_PATH].join(':'), SPINKUBE_SHIM_DATA_DIR: join(node.dir, 'shim') },
   );

@@ -1,14 +1,23 @@
 /**
  * Removes everything a real node leaves once its processes were asked to stop: whatever still runs in its
- * cgroup tree (containerd's shims, pod containers, the Spin shim's server) is killed by PID, then its mounts
- * (container root filesystems, pod network namespaces, kubelet's volumes) are unmounted, the shim sockets
- * containerd keeps in /run/containerd/s and kubelet's links in /var/log/containers are removed, and last the
- * cgroups and the network (namespace, veth, bridge, route; the node's iptables rules go with its namespace).
+ * cgroup tree or its mount namespace (containerd's shims, pod containers, the Spin shim's server, a command
+ * a test ran in the node) is killed by PID; the namespace is unpinned, which takes the node's mounts
+ * (container root filesystems, pod network namespaces, kubelet's volumes) with it, and with it the mount
+ * points made on the host for /etc/containerd and /opt/rcm; whatever is still mounted under the node's
+ * directory on the host is unmounted; the shim sockets containerd keeps in /run/containerd/s and kubelet's
+ * links in /var/log/containers are removed, and last the cgroups and the network (namespace, veth, bridge,
+ * route; the node's iptables rules go with its namespace).
  */
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hostMounts, mountPointsBelow } from './mountinfo.js';
 import { cgroupProcesses, removeCgroup } from './node-cgroups.js';
+import {
+  mountNamespaceInode,
+  processesInMountNamespace,
+  removeNodeMountNamespace,
+} from './node-mount-namespace.js';
 import { removeNodeNetwork } from './node-network.js';
 import type { RealNodeState } from './real-node.js';
 import { runCommand } from '../run-command.js';
@@ -18,8 +27,17 @@ const CONTAINER_LOG_LINKS = '/var/log/containers';
 /** Returns what could not be removed (empty when the node is gone without a trace). */
 export async function tearDownRealNode(node: RealNodeState): Promise<string[]> {
   const left: string[] = [];
+  // A state written before nodes had a mount namespace has no pin.
+  const pin = (node as Partial<RealNodeState>).mountNamespacePath;
+  const inode = pin === undefined ? undefined : mountNamespaceInode(pin);
+  const nodeProcesses = () => [
+    ...new Set([
+      ...cgroupProcesses(node.cgroupRoot),
+      ...(inode === undefined ? [] : processesInMountNamespace(inode)),
+    ]),
+  ];
   for (let round = 0; round < 50; round++) {
-    const pids = cgroupProcesses(node.cgroupRoot);
+    const pids = nodeProcesses();
     if (pids.length === 0) break;
     for (const pid of pids) {
       try {
@@ -30,8 +48,9 @@ export async function tearDownRealNode(node: RealNodeState): Promise<string[]> {
     }
     await sleep(100);
   }
-  left.push(...cgroupProcesses(node.cgroupRoot).map((pid) => `process ${String(pid)}`));
+  left.push(...nodeProcesses().map((pid) => `process ${String(pid)}`));
   removeShimSockets(join(node.dir, 'containerd', 'state'));
+  if (pin !== undefined) left.push(...(await removeNodeMountNamespace({ path: pin })));
   left.push(...(await unmountBelow(node.dir)));
   removeContainerLogLinks(node.podLogsDir);
   left.push(...removeCgroup(node.cgroupRoot));
@@ -39,24 +58,16 @@ export async function tearDownRealNode(node: RealNodeState): Promise<string[]> {
   return left;
 }
 
-/** Unmounts every mount at or below `dir`, deepest first; returns those still mounted. */
+/**
+ * Unmounts every host mount at or below `dir`, deepest first; returns those still mounted. With the node's
+ * mounts in its own namespace there should be none; a node of an older state mounted here.
+ */
 async function unmountBelow(dir: string): Promise<string[]> {
-  const below = () => mountPoints().filter((point) => point === dir || point.startsWith(`${dir}/`));
-  for (const point of below().sort((a, b) => b.length - a.length)) {
+  for (const point of mountPointsBelow(hostMounts(), dir)) {
     if ((await runCommand('/usr/bin/umount', [point])).code !== 0)
       await runCommand('/usr/bin/umount', ['--lazy', point]);
   }
-  return below().map((point) => `mount ${point}`);
-}
-
-function mountPoints(): string[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[4] ?? '')
-    .filter((point) => point !== '')
-    .map((point) =>
-      point.replace(/\\([0-7]{3})/g, (_m, octal: string) => String.fromCharCode(parseInt(octal, 8))),
-    );
+  return mountPointsBelow(hostMounts(), dir).map((point) => `mount ${point}`);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * A real Kubernetes node on this machine, beside the local control plane: containerd with CRI (under a
- * supervisor that restarts it), kubelet, kube-proxy and CoreDNS, all in the node's own network namespace and
- * cgroup tree, with a local registry that containerd pulls from over plain HTTP, a pause image built here,
+ * supervisor that restarts it), kubelet, kube-proxy and CoreDNS, all in the node's own network and mount
+ * namespaces (the latter gives the node its own /etc/containerd and /opt/rcm) and cgroup tree, with a local registry that containerd pulls from over plain HTTP, a pause image built here,
  * CNI from Debian's plugins, and optionally the Spin shim registered as runtime handler `spin-v2` (with the
  * RuntimeClass `wasmtime-spin-v2`). `prepareRealNode` runs before the API server starts (the API server
  * listens on the node network's host address); `startRealNode` after it is ready.
@@ -21,6 +21,12 @@ import { createNodeAddons } from './node-addons.js';
 import { NSENTER } from './node-commands.js';
 import { startNodeComponents } from './node-components.js';
 import { CNI_BIN, containerdBinaries, startNodeContainerd } from './node-containerd.js';
+import {
+  createNodeMountNamespace,
+  NODE_CONTAINERD_CONFIG,
+  removeNodeMountNamespace,
+  type NodeRoot,
+} from './node-mount-namespace.js';
 import { createNodeNetwork, removeNodeNetwork, type NodeNetwork } from './node-network.js';
 import { writeNodePki, type NodePkiFiles } from './node-pki.js';
 import { startNodeRegistry } from './node-registry.js';
@@ -31,7 +37,11 @@ export type NodeContainerd = 'v1' | 'v2' | 'debian';
 export interface RealNodeOptions {
   /** `v2` (containerd v2.2, what kind and current clusters run) unless given. */
   readonly containerd?: NodeContainerd;
-  /** `containerd-shim-spin-v2` to register as handler `spin-v2`; without it the node runs runc only. */
+  /**
+   * `containerd-shim-spin-v2` to register as handler `spin-v2` (with RuntimeClass `wasmtime-spin-v2`).
+   * Without it the node runs runc only and no RuntimeClass exists: a node for the runtime-class-manager to
+   * install the shim on.
+   */
   readonly shim?: string;
 }
 
@@ -42,9 +52,18 @@ export interface RealNodeState {
   readonly cgroupRoot: string;
   /** The node's files (configs, containerd's root and state, kubelet's root dir, pod logs). */
   readonly dir: string;
+  /**
+   * The node's mount namespace, pinned at this file (`nsenter --mount=`); every node process runs in it. In
+   * it `/etc/containerd` and `/opt/rcm` are the node's own (`nodeRoot`); all else is the host's.
+   */
+  readonly mountNamespacePath: string;
+  /** Host paths of what the node sees at `/etc/containerd` and `/opt/rcm`. */
+  readonly nodeRoot: NodeRoot;
   readonly containerd: {
     readonly line: NodeContainerd;
     readonly version: string;
+    /** The config it reads, a path in the node (`hostPathOf` gives the host's). */
+    readonly config: string;
     readonly address: string;
     /** The containerd binary. */
     readonly binary: string;
@@ -84,6 +103,7 @@ export async function prepareRealNode(
   const containerd = await containerdBinaries(line, log);
   for (const [binary, hint] of [
     [NSENTER, 'util-linux'],
+    ['/usr/bin/unshare', 'util-linux'],
     [join(CNI_BIN, 'bridge'), 'containernetworking-plugins'],
     ['/usr/sbin/iptables', 'iptables'],
     [REGISTRY_BINARY, 'docker-registry'],
@@ -96,11 +116,14 @@ export async function prepareRealNode(
   const network = await createNodeNetwork();
   const dir = join(dataDir, 'node');
   let port: number;
+  let mounts: Awaited<ReturnType<typeof createNodeMountNamespace>> | undefined;
   try {
+    mounts = await createNodeMountNamespace(dir);
     mkdirSync(join(dir, 'bin'), { recursive: true });
     port = await freePort();
   } catch (error) {
-    // Nothing records the network yet: remove it here.
+    // Nothing records the network and the namespace yet: remove them here.
+    if (mounts) await removeNodeMountNamespace(mounts);
     await removeNodeNetwork(network);
     throw error;
   }
@@ -109,9 +132,12 @@ export async function prepareRealNode(
     network,
     cgroupRoot: `/spinkube-${String(network.index)}`,
     dir,
+    mountNamespacePath: mounts.path,
+    nodeRoot: mounts.root,
     containerd: {
       line,
       version: containerd.version,
+      config: NODE_CONTAINERD_CONFIG,
       address: join(dir, 'containerd', 'containerd.sock'),
       binary: containerd.containerd,
       ctr: containerd.ctr,
