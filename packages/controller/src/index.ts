@@ -120,6 +120,9 @@ export {
   type WebhookTarget,
 } from './webhook/webhook-configuration.js';
 
+// client-node's API errors: the HTTP status, and a one-line account with the API server's message.
+export { describeError, statusCode } from './leader/api-request.js';
+
 // Connection reuse for client-node's typed clients (one pool per server and identity).
 export { closeSharedConnections, shareConnections } from './client/shared-connections.js';
 
@@ -155,5 +158,15 @@ export {
   type LoggerOptions,
 } from './log/logger.js';
 
-// Flag values in upstream's syntax.
+// Flag values in upstream's syntax, and the flags every manager has.
 export { parseGoDuration } from './flags/go-duration.js';
+export {
+  addManagerFlags,
+  argument,
+  boolFlag,
+  goBool,
+  loadManagerKubeConfig,
+  positiveInteger,
+  type ManagerCliOptions,
+  type ManagerFlagDefaults,
+} from './flags/manager-flags.js';

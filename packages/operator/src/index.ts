@@ -20,7 +20,7 @@ export {
   RuntimeConfigResolveError,
   type ObjectDataReader,
 } from './render/resolve-runtime-config.js';
-export { computeStatus, setStatusCondition, type StatusInputs } from './reconcile/status.js';
+export { computeStatus, type StatusInputs } from './reconcile/status.js';
 export {
   defaultCaBundle,
   renderCaSecret,

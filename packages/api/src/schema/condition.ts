@@ -36,3 +36,21 @@ export const ConditionSchema = Type.Object(
   { description: 'One aspect of the current state of this object.' },
 );
 export type Condition = Static<typeof ConditionSchema>;
+
+/**
+ * Sets a condition in `conditions` (a copy), keeping its transition time unless its status changed
+ * (apimachinery's `SetStatusCondition`), at whole seconds as the API server stores it.
+ */
+export function setStatusCondition(
+  conditions: readonly Condition[],
+  next: Omit<Condition, 'lastTransitionTime'>,
+  now: Date,
+): Condition[] {
+  const existing = conditions.find((c) => c.type === next.type);
+  const lastTransitionTime =
+    existing && existing.status === next.status
+      ? existing.lastTransitionTime
+      : now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const updated: Condition = { ...next, lastTransitionTime };
+  return existing ? conditions.map((c) => (c.type === next.type ? updated : c)) : [...conditions, updated];
+}

@@ -71,6 +71,8 @@ export interface ControllerRegistration<T extends KubernetesObject> extends Omit
     readonly map: KeyMapper;
     /** Watch only objects with these labels (shares the informer created with the same selector). */
     readonly labelSelector?: string;
+    /** Watch this namespace only (e.g. the controller's own, where it creates Jobs). */
+    readonly namespace?: string;
   }[];
   /** Only used for typing the primary informer. */
   readonly _type?: T;
@@ -112,13 +114,15 @@ export class Manager {
 
   /**
    * The shared informer for a type (created on first use; started by `start()`). A label selector narrows
-   * what is cached (e.g. only pods of apps); the same type with another selector is another informer.
+   * what is cached (e.g. only pods of apps); the same type with another selector is another informer. A
+   * namespace narrows a namespaced type to one namespace, for a manager that watches every namespace.
    */
   informer<T extends KubernetesObject>(
     type: ResourceType,
-    options: { labelSelector?: string; transform?: (object: T) => T } = {},
+    options: { labelSelector?: string; namespace?: string; transform?: (object: T) => T } = {},
   ): Informer<T> {
-    const id = `${type.apiVersion}/${type.plural}${options.labelSelector ? `?${options.labelSelector}` : ''}`;
+    const namespace = options.namespace ?? this.options.namespace;
+    const id = `${type.apiVersion}/${namespace ? `namespaces/${namespace}/` : ''}${type.plural}${options.labelSelector ? `?${options.labelSelector}` : ''}`;
     let informer = this.informers.get(id);
     if (!informer) {
       const log = this.logger.child({ logger: 'informer', resource: type.plural });
@@ -126,7 +130,7 @@ export class Manager {
         kubeConfig: this.options.kubeConfig,
         type,
         ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
-        ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
+        ...(namespace ? { namespace } : {}),
         resyncPeriodMs: this.options.resyncPeriodMs ?? DEFAULT_RESYNC_MS,
         ...(this.options.watchStallTimeoutMs ? { stallTimeoutMs: this.options.watchStallTimeoutMs } : {}),
         // As controller-runtime's cache: managedFields are never read by reconcilers and are often half an
@@ -151,17 +155,21 @@ export class Manager {
       metrics: this.metrics,
       logger: this.logger.child({ logger: 'controller' }),
     });
-    const feed = (type: ResourceType, map: KeyMapper, labelSelector?: string) => {
+    const feed = (type: ResourceType, map: KeyMapper, labelSelector?: string, namespace?: string) => {
       const enqueue = (object: KubernetesObject) => {
         if (!controller.running) return;
         for (const key of map(object)) controller.enqueue(key);
       };
-      const informer = this.informer(type, labelSelector ? { labelSelector } : {});
+      const informer = this.informer(type, {
+        ...(labelSelector ? { labelSelector } : {}),
+        ...(namespace ? { namespace } : {}),
+      });
       informer.on('add', enqueue).on('update', enqueue).on('delete', enqueue);
     };
     feed(registration.for, selfKey);
     for (const owned of registration.owns ?? []) feed(owned, controllerOwnerKey(registration.for));
-    for (const watch of registration.watches ?? []) feed(watch.type, watch.map, watch.labelSelector);
+    for (const watch of registration.watches ?? [])
+      feed(watch.type, watch.map, watch.labelSelector, watch.namespace);
     this.controllers.push({ controller, primary: this.informer(registration.for) });
     return controller;
   }

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=1 --optimize-for-size
 /** The `spin-operator` executable: parse flags, run the operator until SIGTERM/SIGINT, exit non-zero on failure. */
-import { KubeConfig } from '@kubernetes/client-node';
-import { createLogger } from '@spinkube/controller';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { createLogger, loadManagerKubeConfig } from '@spinkube/controller';
 import { createOperator } from '../operator/operator.js';
 import { ownNamespace } from './own-namespace.js';
 import { operatorProgram, type CliOptions } from './program.js';
@@ -24,11 +24,9 @@ if (flags.metricsSecure) {
   fail('--metrics-secure is not supported yet; serve plain HTTP with --metrics-secure=false');
 }
 
-const kubeConfig = new KubeConfig();
+let kubeConfig: KubeConfig;
 try {
-  if (flags.kubeconfig) kubeConfig.loadFromFile(flags.kubeconfig);
-  else kubeConfig.loadFromDefault();
-  if (!kubeConfig.getCurrentCluster()) throw new Error('no cluster in the configuration');
+  kubeConfig = loadManagerKubeConfig(flags.kubeconfig);
 } catch (error) {
   fail('unable to load a kubeconfig', { error: error instanceof Error ? error.message : String(error) });
 }

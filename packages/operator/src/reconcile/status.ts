@@ -2,7 +2,7 @@
  * The status upstream writes on a SpinApp (reference §1.3): the active executor, ready replicas, the names
  * of the Deployment and Service, and `Available`/`Progressing` conditions copied from the Deployment —
  * `Unknown`/`DeploymentNotFound` while it does not exist. Conditions follow apimachinery's
- * `SetStatusCondition`: `lastTransitionTime` moves only when a condition's status changes.
+ * `SetStatusCondition` (`setStatusCondition` in @spinkube/api).
  *
  * Additive, beyond upstream (docs/compatibility.md): `observedGeneration`, `replicas` and `selector` (the
  * last two feed the scale subresource), and a `PodsReady` condition that says why the app's pods are not
@@ -17,7 +17,7 @@ import type {
   V1Pod,
   V1Service,
 } from '@kubernetes/client-node';
-import { Labels, type Condition, type SpinAppStatus } from '@spinkube/api';
+import { Labels, setStatusCondition, type Condition, type SpinAppStatus } from '@spinkube/api';
 
 const COPIED_TYPES = ['Available', 'Progressing'] as const;
 
@@ -43,21 +43,6 @@ const REASON_PATTERN = /^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/;
 
 /** Longest kubelet, scheduler or API server message copied into a condition. */
 const MAX_DETAIL_LENGTH = 512;
-
-/** Sets a condition in `conditions` (a copy), keeping its transition time unless its status changed. */
-export function setStatusCondition(
-  conditions: readonly Condition[],
-  next: Omit<Condition, 'lastTransitionTime'>,
-  now: Date,
-): Condition[] {
-  const existing = conditions.find((c) => c.type === next.type);
-  const lastTransitionTime =
-    existing && existing.status === next.status
-      ? existing.lastTransitionTime
-      : now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const updated: Condition = { ...next, lastTransitionTime };
-  return existing ? conditions.map((c) => (c.type === next.type ? updated : c)) : [...conditions, updated];
-}
 
 export interface StatusInputs {
   readonly executorName: string;

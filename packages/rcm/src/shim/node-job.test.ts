@@ -22,6 +22,8 @@ describe('renderNodeJob', () => {
       shim,
       artifact,
       settings,
+      revision: 'rev-1',
+      attempt: 2,
     });
     expect(job.metadata).toEqual({
       name: 'kind-worker-spin-v2-install',
@@ -30,6 +32,8 @@ describe('renderNodeJob', () => {
         'spinkube.dev/nodeName': 'kind-worker',
         'spinkube.dev/shimName': 'spin-v2',
         'spinkube.dev/operation': 'install',
+        'runtime.spinkube.dev/revision': 'rev-1',
+        'runtime.spinkube.dev/attempt': '2',
       },
       labels: {
         'kind-worker-spin-v2-install': 'true',
@@ -85,11 +89,15 @@ describe('renderNodeJob', () => {
       },
     ]);
     expect(job.spec?.ttlSecondsAfterFinished).toBeUndefined();
+    // Retries are the manager's: the first failed pod fails the Job.
+    expect(job.spec?.backoffLimit).toBe(0);
   });
 
   it('renders an uninstall Job without owner or downloader, and sets the TTL and the downloader ConfigMap when given', () => {
     const uninstall = renderNodeJob({ operation: 'uninstall', node: { name: 'n1' }, shim, settings });
     expect(uninstall.metadata?.ownerReferences).toBeUndefined();
+    expect(uninstall.metadata?.annotations?.['runtime.spinkube.dev/attempt']).toBe('1');
+    expect(uninstall.metadata?.annotations?.['runtime.spinkube.dev/revision']).toBeUndefined();
     expect(uninstall.spec?.template.spec?.initContainers).toBeUndefined();
     expect(uninstall.spec?.template.spec?.containers[0]?.args).toEqual([
       'uninstall',

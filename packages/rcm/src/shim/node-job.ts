@@ -1,8 +1,14 @@
 /**
  * The Job that installs a shim on one node, or uninstalls it: upstream's exact shape (name, labels,
  * annotations, `nodeName`, `hostPID`, the node's root mounted at /mnt/node-root, the downloader as init
- * container, `install|uninstall -H /mnt/node-root -r <shim>`), plus tolerations for the node's NoSchedule
- * and NoExecute taints, so that a tainted node is not skipped or its installer evicted (upstream sets none).
+ * container, `install|uninstall -H /mnt/node-root -r <shim>`), plus, beyond upstream:
+ * - tolerations for the node's NoSchedule and NoExecute taints, so that a tainted node is not skipped or its
+ *   installer evicted (upstream sets none);
+ * - `backoffLimit: 0`: a failed pod fails the Job at once and the manager retries with its own back-off
+ *   (replacing the Job), so a bad download shows in the Shim's conditions within seconds, not after
+ *   Kubernetes' six pod retries (about ten minutes);
+ * - annotations `runtime.spinkube.dev/revision` (what is installed: location, sha256, options) and
+ *   `runtime.spinkube.dev/attempt`, which the manager reads back to tell a stale Job and to back off.
  */
 import type { V1Job, V1Taint, V1Toleration } from '@kubernetes/client-node';
 import { Kinds, RUNTIME_API_VERSION, ShimJobKeys } from '@spinkube/api';
@@ -12,6 +18,12 @@ import type { ShimArtifact } from './node-platform.js';
 export type NodeOperation = 'install' | 'uninstall';
 
 export const HOST_ROOT = '/mnt/node-root';
+
+/** Annotations the manager adds to upstream's (see above). */
+export const JobAnnotations = {
+  revision: 'runtime.spinkube.dev/revision',
+  attempt: 'runtime.spinkube.dev/attempt',
+} as const;
 export const ASSET_DIR = '/assets';
 
 /** The manager's environment that shapes every Job (upstream's variables). */
@@ -39,6 +51,10 @@ export interface NodeJobInput {
   /** Where the downloader fetches the shim (install only). */
   readonly artifact?: ShimArtifact;
   readonly settings: JobSettings;
+  /** The install's revision (shimRevision); install only. */
+  readonly revision?: string;
+  /** 1 for a first try, counting up on each retry. */
+  readonly attempt?: number;
 }
 
 export function nodeJobName(node: string, shim: string, operation: NodeOperation): string {
@@ -62,6 +78,8 @@ export function renderNodeJob(input: NodeJobInput): V1Job {
         [ShimJobKeys.nodeName]: node.name,
         [ShimJobKeys.shimName]: shim.name,
         [ShimJobKeys.operation]: operation,
+        ...(input.revision ? { [JobAnnotations.revision]: input.revision } : {}),
+        [JobAnnotations.attempt]: String(input.attempt ?? 1),
       },
       labels: {
         [name]: 'true',
@@ -86,6 +104,7 @@ export function renderNodeJob(input: NodeJobInput): V1Job {
     },
     spec: {
       ...(ttl > 0 ? { ttlSecondsAfterFinished: ttl } : {}),
+      backoffLimit: 0,
       template: {
         spec: {
           nodeName: node.name,
