@@ -10,9 +10,8 @@ import {
   NodeV1Api,
   type V1RuntimeClass,
 } from '@kubernetes/client-node';
-import { startCluster, type TestCluster } from '@spinkube/test-cluster';
+import { installSpinKubeCrds, startCluster, type TestCluster } from '@spinkube/test-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installCrds } from './crds.js';
 import { startOperatorProcess, type OperatorProcess } from './operator-process.js';
 import { sample } from './upstream-samples.js';
 
@@ -23,7 +22,7 @@ let operator: OperatorProcess;
 
 beforeAll(async () => {
   cluster = await startCluster({ name: 'spinkube-operator-restart' });
-  await installCrds(cluster.kubeConfig);
+  await installSpinKubeCrds(cluster.kubeConfig);
   await cluster.kubeConfig
     .makeApiClient(CoreV1Api)
     .createNamespace({ body: { metadata: { name: namespace } } });

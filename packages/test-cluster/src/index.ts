@@ -64,3 +64,11 @@ export { processEnv } from './local/processes.js';
 export { disableIpv6 } from './node/node-network.js';
 export { inNode, NSENTER, type NodeNamespaces } from './node/node-commands.js';
 export { NODE_CONTAINERD_CONFIG, NODE_OWN_DIRS } from './node/node-mount-namespace.js';
+export { installSpinKubeCrds } from './spinkube-crds.js';
+export {
+  startManagerProcess,
+  stopManagerProcesses,
+  type LogLine,
+  type ManagerProcess,
+  type ManagerProcessOptions,
+} from './manager-process.js';
