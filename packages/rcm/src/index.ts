@@ -12,7 +12,7 @@ export {
   type RestartPlan,
 } from './node-installer/distro-presets.js';
 export { install, type InstallOptions, type InstallResult } from './node-installer/install.js';
-export { uninstall, type UninstallOptions } from './node-installer/uninstall.js';
+export { uninstall, type UninstallOptions, type UninstallResult } from './node-installer/uninstall.js';
 export { InstallerError, type InstallerErrorCode } from './node-installer/installer-error.js';
 export { trimK8sName } from './shim/k8s-name.js';
 export { normalizeArch, resolveArtifact, type ShimArtifact } from './shim/node-platform.js';
@@ -28,4 +28,15 @@ export {
 export { downloadSettings, type DownloadSettings } from './downloader/download-settings.js';
 export { downloadShim, type DownloadedShim } from './downloader/download-shim.js';
 export { extractShim } from './downloader/extract-shim.js';
-export { containerdFor, containerdProcesses, type ProcessInfo } from './node-installer/containerd-process.js';
+export {
+  containerdFor,
+  containerdProcesses,
+  findContainerd,
+  type ProcessInfo,
+} from './node-installer/containerd-process.js';
+export {
+  restartContainerd,
+  type RestartOptions,
+  type RestartReport,
+} from './node-installer/restart-containerd.js';
+export { serviceUnitOf } from './node-installer/service-unit.js';

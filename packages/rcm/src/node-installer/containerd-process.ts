@@ -1,9 +1,10 @@
 /**
  * The containerd process to restart on a node without systemd (k3d, kind-like nodes, the test cluster's
- * real node, where a supervisor starts it again): found through `/proc` of the host PID namespace (the Job
- * runs with `hostPID`). The one whose command line names the edited config file wins; without such a one,
- * the single process named `containerd`, as upstream requires. Several candidates and none is clear: refused,
- * naming them, rather than restarting the wrong runtime.
+ * real node, where a supervisor starts it again), and the one whose systemd unit is restarted where there
+ * is systemd: found through `/proc` of the host PID namespace (the Job runs with `hostPID`). The one whose
+ * command line names the edited config file wins; without such a one, the single process named
+ * `containerd`, as upstream requires. Several candidates and none is clear: refused, naming them, rather
+ * than restarting the wrong runtime.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,18 +33,42 @@ export function containerdProcesses(procDir = '/proc'): ProcessInfo[] {
   return found.sort((a, b) => a.pid - b.pid);
 }
 
-/** The containerd that reads `configPath` (a host path), else the only one there is. */
-export function containerdFor(configPath: string, processes: readonly ProcessInfo[]): ProcessInfo {
-  const byConfig = processes.filter((process) => namesConfig(process.args, configPath));
-  if (byConfig.length === 1 && byConfig[0]) return byConfig[0];
-  if (byConfig.length === 0 && processes.length === 1 && processes[0]) return processes[0];
+/**
+ * The containerd that reads one of `configPaths` (host paths: the file edited and, for k3s/rke2, the
+ * `config.toml` containerd is started with, generated from the edited template), else the only one there is;
+ * `undefined` when there is none, or several and none names one of the files.
+ */
+export function findContainerd(
+  configPaths: string | readonly string[],
+  processes: readonly ProcessInfo[],
+): ProcessInfo | undefined {
+  const byConfig = processes.filter((process) => readsConfig(process, configPaths));
+  if (byConfig.length === 1) return byConfig[0];
+  if (byConfig.length === 0 && processes.length === 1) return processes[0];
+  return undefined;
+}
+
+/** Like `findContainerd`, but refuses to go on without one, naming the candidates. */
+export function containerdFor(
+  configPaths: string | readonly string[],
+  processes: readonly ProcessInfo[],
+): ProcessInfo {
+  const found = findContainerd(configPaths, processes);
+  if (found) return found;
+  const paths = typeof configPaths === 'string' ? configPaths : configPaths.join(' or ');
   const listed = processes.map((process) => `${String(process.pid)} (${process.args.join(' ')})`).join('; ');
   throw new InstallerError(
     'RestartFailed',
     processes.length === 0
       ? 'no containerd process found to restart'
-      : `cannot tell which containerd reads ${configPath}: ${listed}`,
+      : `cannot tell which containerd reads ${paths}: ${listed}`,
   );
+}
+
+/** Whether the process was started with one of `configPaths` (`--config`, `--config=` or `-c`). */
+export function readsConfig(process: ProcessInfo, configPaths: string | readonly string[]): boolean {
+  const paths = typeof configPaths === 'string' ? [configPaths] : configPaths;
+  return paths.some((path) => namesConfig(process.args, path));
 }
 
 function namesConfig(args: readonly string[], configPath: string): boolean {

@@ -72,7 +72,14 @@ describe('install and uninstall on each distribution', () => {
         assetDir: assets(),
         runtimeOptions: { SystemdCgroup: 'true' },
       });
-      expect(first).toMatchObject({ runtimes: ['spin-v2'], restart: true, notes: [] });
+      expect(first).toMatchObject({
+        runtimes: ['spin-v2'],
+        configPath: `/${edited[preset] ?? ''}`,
+        configChanged: true,
+        binaries: [{ path: '/opt/rcm/bin/containerd-shim-spin-v2', changed: true }],
+        restart: true,
+        notes: [],
+      });
       expect(first.preset.name).toBe(preset);
       expect(readFileSync(join(root, 'opt/rcm/bin/containerd-shim-spin-v2'), 'utf8')).toBe('shim binary v1');
       expect(statSync(join(root, 'opt/rcm/bin/containerd-shim-spin-v2')).mode & 0o777).toBe(0o755);
@@ -87,11 +94,21 @@ describe('install and uninstall on each distribution', () => {
 
       const installed = snapshot(root);
       expect(
-        install({ hostRoot: root, assetDir: assets(), runtimeOptions: { SystemdCgroup: 'true' } }).restart,
-      ).toBe(false);
+        install({ hostRoot: root, assetDir: assets(), runtimeOptions: { SystemdCgroup: 'true' } }),
+      ).toMatchObject({
+        configChanged: false,
+        binaries: [{ path: '/opt/rcm/bin/containerd-shim-spin-v2', changed: false }],
+        restart: false,
+      });
       expect(snapshot(root)).toEqual(installed);
 
-      expect(uninstall({ hostRoot: root, name: 'spin-v2' })).toEqual({ restart: true });
+      const removed = uninstall({ hostRoot: root, name: 'spin-v2' });
+      expect(removed).toMatchObject({
+        configPath: `/${edited[preset] ?? ''}`,
+        binaryPath: '/opt/rcm/bin/containerd-shim-spin-v2',
+        restart: true,
+      });
+      expect(removed.preset.name).toBe(preset);
       expect(snapshot(root)).toEqual(before);
       expect(() => readdirSync(join(root, 'opt/rcm'))).toThrow(/ENOENT/);
     });

@@ -35,6 +35,11 @@ export interface InstallResult {
   readonly preset: Preset;
   /** Runtime names installed (or found installed). */
   readonly runtimes: readonly string[];
+  /** Host path of the containerd config the runtimes are in, and whether this install wrote it. */
+  readonly configPath: string;
+  readonly configChanged: boolean;
+  /** Host paths of the shim binaries, and whether each was written (a new sha256). */
+  readonly binaries: readonly { readonly path: string; readonly changed: boolean }[];
   readonly restart: boolean;
   readonly notes: readonly string[];
 }
@@ -88,6 +93,9 @@ export function install(options: InstallOptions): InstallResult {
   return {
     preset,
     runtimes: assets.map((asset) => asset.slice(SHIM_PREFIX.length)),
+    configPath: preset.configPath,
+    configChanged,
+    binaries: binaries.map(({ path, changed }) => ({ path, changed })),
     restart: configChanged || binaries.some((binary) => binary.changed),
     notes,
   };

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } fr
 import { dirname, join } from 'node:path';
 import { writeFileAtomically } from './atomic-file.js';
 import { removeRuntime } from './containerd-config.js';
-import { detectPreset } from './distro-presets.js';
+import { detectPreset, type Preset } from './distro-presets.js';
 import { DEFAULT_RCM_PATH, LOCK_FILE } from './install.js';
 import { InstallerError } from './installer-error.js';
 import { readLockFile, renderLockFile } from './lock-file.js';
@@ -21,7 +21,16 @@ export interface UninstallOptions {
   readonly rcmPath?: string;
 }
 
-export function uninstall(options: UninstallOptions): { restart: boolean } {
+export interface UninstallResult {
+  /** The distribution of the config the runtime was in (how containerd restarts). */
+  readonly preset: Preset;
+  readonly configPath: string;
+  readonly binaryPath: string;
+  /** Whether the config changed, so containerd must restart. */
+  readonly restart: boolean;
+}
+
+export function uninstall(options: UninstallOptions): UninstallResult {
   const rcmPath = options.rcmPath ?? DEFAULT_RCM_PATH;
   const host = (path: string) => join(options.hostRoot, path);
   const lockPath = join(rcmPath, LOCK_FILE);
@@ -53,7 +62,7 @@ export function uninstall(options: UninstallOptions): { restart: boolean } {
   if (Object.keys(shims).length > 0) writeFileAtomically(host(lockPath), renderLockFile({ shims }), 0o644);
   else rmSync(host(lockPath), { force: true });
   for (const dir of [dirname(entry.path), rcmPath]) removeIfEmpty(host(dir));
-  return { restart };
+  return { preset: detectPreset(options.hostRoot, configPath), configPath, binaryPath: entry.path, restart };
 }
 
 /** A k3s/rke2 template install created as a copy of config.toml, and which holds nothing else now. */
