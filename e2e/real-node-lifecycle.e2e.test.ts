@@ -1,10 +1,10 @@
 /**
  * `npm run cluster -- up --real-node` and `down`, as a developer runs them: up prints where the cluster
  * and its registry are; down, with a Spin pod and a runc pod still running, leaves no process, mount,
- * network namespace, bridge, route, cgroup or file of the cluster behind.
+ * mount or network namespace, mount point, bridge, route, cgroup or file of the cluster behind.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PlatformNames } from '@spinkube/api';
@@ -12,6 +12,7 @@ import { busyboxImage, loadKubeConfig, eventually } from '@spinkube/test-cluster
 import { pushImage } from '@spinkube/image-builder';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mountNamespacePinned, processesInMountNamespace } from './support/host-mounts.ts';
 import { get, PACKAGED_SHIM } from './support/real-node-cluster.ts';
 import { helloApp, pushSpinApp } from './support/spin-apps.ts';
 
@@ -23,8 +24,12 @@ const cli = (...args: string[]) =>
 
 interface RecordedState {
   dataDir: string;
-  processes: { pid: number }[];
-  node: { cgroupRoot: string; network: { bridge: string; netns: string; veth: string; podCidr: string } };
+  processes: { pid: number; name: string }[];
+  node: {
+    cgroupRoot: string;
+    network: { bridge: string; netns: string; veth: string; podCidr: string };
+    mountNamespacePath: string;
+  };
 }
 
 afterAll(async () => {
@@ -34,6 +39,8 @@ afterAll(async () => {
 describe('a real-node cluster from the command line', () => {
   it('comes up printing KUBECONFIG and REGISTRY, runs pods, and goes down without a trace', async () => {
     const hostRules = await iptablesRules();
+    const hostOptRcm = existsSync('/opt/rcm');
+    const hostEtcContainerd = existsSync('/etc/containerd') ? readdirSync('/etc/containerd') : [];
     const up = await cli('up', '--real-node', '--shim', PACKAGED_SHIM);
     const kubeconfig = /^KUBECONFIG=(.+)$/m.exec(up.stdout)?.[1] ?? '';
     const registry = /^REGISTRY=(.+)$/m.exec(up.stdout)?.[1] ?? '';
@@ -78,12 +85,21 @@ describe('a real-node cluster from the command line', () => {
       return pod.status?.phase === 'Running' ? true : undefined;
     });
 
+    const kubelet = state.processes.find((p) => p.name === 'kubelet')?.pid ?? 0;
+    const mountNamespace = readlinkSync(`/proc/${String(kubelet)}/ns/mnt`);
+    expect(mountNamespace).not.toBe(readlinkSync('/proc/self/ns/mnt'));
+
     await cli('down');
 
     const { network, cgroupRoot } = state.node;
     const alive = state.processes.filter((p) => existsSync(`/proc/${String(p.pid)}`) && !zombie(p.pid));
     expect(alive).toEqual([]);
     expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(state.dataDir);
+    expect(processesInMountNamespace(mountNamespace)).toEqual([]);
+    // The mount points made for the node's /etc/containerd and /opt/rcm are gone (unless another cluster's
+    // node still uses them); the host's stay as they were.
+    expect(existsSync('/opt/rcm')).toBe(hostOptRcm || mountNamespacePinned());
+    expect(existsSync('/etc/containerd') ? readdirSync('/etc/containerd') : []).toEqual(hostEtcContainerd);
     expect(existsSync(state.dataDir)).toBe(false);
     expect((await run('/usr/sbin/ip', ['netns', 'list'])).stdout).not.toContain(network.netns);
     const links = (await run('/usr/sbin/ip', ['-o', 'link', 'show'])).stdout;

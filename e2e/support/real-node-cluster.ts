@@ -1,7 +1,8 @@
 /**
  * A cluster with a real node for one e2e file: test-cluster's local control plane plus a node running the
- * packaged Spin shim (`npx nx run shim:package`) as handler `spin-v2`, kubectl bound to it, and the images
- * the tests share pushed to the node's registry.
+ * packaged Spin shim (`npx nx run shim:package`) as handler `spin-v2` (or, with `shim: false`, runc only and
+ * no RuntimeClass, as a node the runtime-class-manager has not reached yet), kubectl bound to it, and the
+ * images the tests share pushed to the node's registry.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,12 +42,14 @@ export interface RealNodeCluster {
 export async function startRealNodeCluster(
   name: string,
   containerd: NodeContainerd,
+  options: { readonly shim?: boolean } = {},
 ): Promise<RealNodeCluster> {
-  if (!existsSync(PACKAGED_SHIM))
+  const withShim = options.shim ?? true;
+  if (withShim && !existsSync(PACKAGED_SHIM))
     throw new Error(`${PACKAGED_SHIM} is missing: package the shim first (npx nx run shim:package)`);
   const cluster = await startCluster({
     name,
-    realNode: { containerd, shim: PACKAGED_SHIM },
+    realNode: { containerd, ...(withShim ? { shim: PACKAGED_SHIM } : {}) },
     log: (line) => process.stderr.write(`[${name}] ${line}\n`),
   });
   const node = cluster.node;
