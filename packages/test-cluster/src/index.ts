@@ -72,3 +72,4 @@ export {
   type ManagerProcess,
   type ManagerProcessOptions,
 } from './manager-process.js';
+export { fakeNode, KWOK_NODE_ANNOTATION } from './local/fake-nodes.js';

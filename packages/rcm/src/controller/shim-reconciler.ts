@@ -35,6 +35,10 @@ import { ownedBy, renderRuntimeClass, runtimeClassUpToDate } from './runtime-cla
 import { nodeRevisionAnnotation } from './shim-revision.js';
 import { ShimConditions, shimStatus } from './shim-status.js';
 import { hasSpec, specProblems, type SpecifiedShim } from './spec-problems.js';
+import { WriteExpectations } from './write-expectations.js';
+
+/** How soon a pass that found the caches behind its own writes looks again. */
+const CACHE_WAIT_MS = 200;
 
 export interface ShimCaches {
   readonly shims: Informer<Shim>;
@@ -56,6 +60,7 @@ export class ShimReconciler {
   private readonly objects: KubernetesObjectApi;
   private readonly shims: ResourceClient<Shim>;
   private readonly failures: JobFailureReasons;
+  private readonly expectations = new WriteExpectations();
   private readonly now: () => Date;
 
   constructor(private readonly options: ShimReconcilerOptions) {
@@ -71,6 +76,7 @@ export class ShimReconciler {
   // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- nothing to requeue for most passes
   async reconcile(name: string): Promise<ReconcileOutcome | void> {
     const { caches } = this.options;
+    if (!this.cachesShowOwnWrites(name)) return { requeueAfterMs: CACHE_WAIT_MS };
     const jobs = await this.jobsOf(name);
     const cached = caches.shims.get(name);
     if (!cached || !hasSpec(cached)) {
@@ -107,6 +113,18 @@ export class ShimReconciler {
     return plan.requeueAfterMs === undefined ? undefined : { requeueAfterMs: plan.requeueAfterMs };
   }
 
+  private cachesShowOwnWrites(shimName: string): boolean {
+    const { caches, settings } = this.options;
+    const jobUids = new Set(caches.jobs.list(settings.namespace).map((job) => job.metadata?.uid));
+    return this.expectations.satisfied(shimName, {
+      hasJob: (uid) => jobUids.has(uid),
+      nodeLabel: (node, key) => {
+        const cached = caches.nodes.get(node);
+        return cached ? cached.metadata?.labels?.[key] : null;
+      },
+    });
+  }
+
   /** The Shim's Jobs by name, failed ones with their pod's account of why. */
   private async jobsOf(shimName: string): Promise<Map<string, JobFacts>> {
     const jobs = new Map<string, JobFacts>();
@@ -126,7 +144,7 @@ export class ShimReconciler {
     for (const job of jobs.values()) {
       if (job.operation !== 'uninstall' || job.phase !== 'complete') continue;
       await this.patchNode(job.node, shimName, null, null);
-      await this.deleteJob(job.name, job.uid);
+      await this.deleteJob(shimName, job.name, job.uid);
     }
   }
 
@@ -138,11 +156,11 @@ export class ShimReconciler {
           await this.patchNode(write.node, shimName, write.value, write.revision);
           break;
         case 'deleteJob':
-          await this.deleteJob(write.job, write.uid);
+          await this.deleteJob(shimName, write.job, write.uid);
           break;
         case 'createJob': {
           const node = this.options.caches.nodes.get(write.node);
-          await this.apply(
+          const created = await this.apply(
             renderNodeJob({
               operation: write.operation,
               node: { name: write.node, taints: node ? nodeFacts(node).taints : [] },
@@ -159,6 +177,7 @@ export class ShimReconciler {
               settings: this.options.settings,
             }),
           );
+          this.expectations.jobCreated(shimName, created.metadata?.uid);
           break;
         }
       }
@@ -257,12 +276,13 @@ export class ShimReconciler {
         undefined,
         PatchStrategy.MergePatch,
       );
+      this.expectations.labelSet(shimName, node, value ?? undefined);
     } catch (error) {
       if (statusCode(error) !== 404) throw error; // The node left the cluster: nothing to label.
     }
   }
 
-  private async deleteJob(name: string, uid: string): Promise<void> {
+  private async deleteJob(shimName: string, name: string, uid: string): Promise<void> {
     try {
       await this.objects.delete(
         {
@@ -281,6 +301,7 @@ export class ShimReconciler {
       // Gone already, or the name holds a newer Job (uid precondition): either way this one is gone.
       if (statusCode(error) !== 404 && statusCode(error) !== 409) throw error;
     }
+    this.expectations.jobDeleted(shimName, uid);
   }
 
   private async deleteRuntimeClass(name: string): Promise<void> {
@@ -292,8 +313,8 @@ export class ShimReconciler {
   }
 
   /** Server-side apply as `shim-operator`, forcing, as upstream does. */
-  private async apply(object: KubernetesObject): Promise<void> {
-    await this.objects.patch(
+  private async apply(object: KubernetesObject): Promise<KubernetesObject> {
+    return this.objects.patch(
       object,
       undefined,
       undefined,
