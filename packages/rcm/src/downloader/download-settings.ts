@@ -1,7 +1,10 @@
 /**
  * The shim downloader's settings, from the environment the node Job gives its init container (upstream's
  * names): `SHIM_NAME`, `SHIM_LOCATION`, `SHIM_SHA256`, and from the optional ConfigMap `NUM_RETRY`
- * (default 3) and `SLEEP_DURATION` (seconds, default 2). Each bad value is refused naming the variable.
+ * (default 3) and `SLEEP_DURATION` (seconds, default 2); beyond upstream, `SHIM_OCI_PLAIN_HTTP`: the
+ * registries (`host:port`, comma-separated) that an `oci://` location reaches over plain http, such as a
+ * cluster's own registry without TLS (loopback registries always are). Each bad value is refused naming the
+ * variable.
  */
 import { InstallerError } from '../node-installer/installer-error.js';
 
@@ -13,6 +16,8 @@ export interface DownloadSettings {
   readonly sha256?: string;
   readonly retries: number;
   readonly retryDelayMs: number;
+  /** Registries (`host[:port]`, as in the location) reached over http instead of https. */
+  readonly plainHttpRegistries: readonly string[];
   /** Where the binary goes (`/assets`). */
   readonly assetDir: string;
 }
@@ -32,6 +37,7 @@ export function downloadSettings(env: NodeJS.ProcessEnv, assetDir = '/assets'): 
     ...(sha256 ? { sha256 } : {}),
     retries: count(env, 'NUM_RETRY', 3),
     retryDelayMs: count(env, 'SLEEP_DURATION', 2) * 1000,
+    plainHttpRegistries: registries(env, 'SHIM_OCI_PLAIN_HTTP'),
     assetDir,
   };
 }
@@ -48,6 +54,17 @@ function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0) throw invalid(name, text, 'a whole number ≥ 0');
   return value;
+}
+
+function registries(env: NodeJS.ProcessEnv, name: string): string[] {
+  const entries = (env[name] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of entries)
+    if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(entry))
+      throw invalid(name, entry, 'a registry host or host:port (no scheme, no path)');
+  return entries;
 }
 
 function invalid(name: string, value: string, what: string): InstallerError {

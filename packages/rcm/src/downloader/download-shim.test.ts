@@ -111,6 +111,25 @@ describe('downloadSettings', () => {
     expect(() =>
       downloadSettings({ SHIM_NAME: 'spin-v2', SHIM_LOCATION: 'https://x', NUM_RETRY: '-1' }),
     ).toThrow('NUM_RETRY="-1" is not a whole number ≥ 0');
+    expect(() =>
+      downloadSettings({
+        SHIM_NAME: 'spin-v2',
+        SHIM_LOCATION: 'oci://x',
+        SHIM_OCI_PLAIN_HTTP: 'registry.local:5000, http://10.0.0.1:5000',
+      }),
+    ).toThrow(
+      'SHIM_OCI_PLAIN_HTTP="http://10.0.0.1:5000" is not a registry host or host:port (no scheme, no path)',
+    );
+  });
+
+  it('reads the plain-http registries as a comma-separated list', () => {
+    expect(
+      downloadSettings({
+        SHIM_NAME: 'spin-v2',
+        SHIM_LOCATION: 'oci://10.96.0.10:5000/shims/spin:v1',
+        SHIM_OCI_PLAIN_HTTP: ' 10.96.0.10:5000,registry.kube-system.svc ,,[fd00::1]:5000',
+      }).plainHttpRegistries,
+    ).toEqual(['10.96.0.10:5000', 'registry.kube-system.svc', '[fd00::1]:5000']);
   });
 
   it("keeps upstream's defaults: 3 retries, 2 s apart", () => {
@@ -119,6 +138,7 @@ describe('downloadSettings', () => {
     ).toMatchObject({
       retries: 3,
       retryDelayMs: 2000,
+      plainHttpRegistries: [],
       assetDir: '/assets',
     });
   });

@@ -23,6 +23,7 @@ export async function downloadShim(
   const archive = await fetchArchive(settings.location, {
     retries: settings.retries,
     retryDelayMs: settings.retryDelayMs,
+    plainHttpRegistries: settings.plainHttpRegistries,
     log,
   });
   const archiveSha256 = createHash('sha256').update(archive).digest('hex');

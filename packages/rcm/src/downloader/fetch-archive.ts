@@ -2,21 +2,26 @@
  * Fetches the shim archive: over HTTP(S) with retries (network errors, 5xx and 429 are tried again
  * `retries` times, `retryDelayMs` apart; any other HTTP error fails at once with its status, unlike
  * upstream's `curl` without `-f`, which saved an error page as the archive), or from a registry for an
- * `oci://` location (the artifact's first layer is the tar.gz).
+ * `oci://` location (the artifact's first layer is the tar.gz), over https unless the registry is on loopback
+ * or listed in `plainHttpRegistries`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseReference, RegistryClient } from '@spinkube/oci';
+import { isLoopbackRegistry, parseReference, RegistryClient, type OciReference } from '@spinkube/oci';
 import { InstallerError } from '../node-installer/installer-error.js';
 
 export interface FetchOptions {
   readonly retries: number;
   readonly retryDelayMs: number;
+  /** Registries (`host[:port]`) reached over plain http. */
+  readonly plainHttpRegistries?: readonly string[];
   /** Progress lines. */
   readonly log?: (line: string) => void;
 }
 
 export async function fetchArchive(location: string, options: FetchOptions): Promise<Uint8Array> {
-  return location.startsWith('oci://') ? fetchFromRegistry(location) : fetchOverHttp(location, options);
+  return location.startsWith('oci://')
+    ? fetchFromRegistry(location, options)
+    : fetchOverHttp(location, options);
 }
 
 class RetryableError extends Error {}
@@ -33,31 +38,53 @@ async function fetchOverHttp(location: string, options: FetchOptions): Promise<U
       if (error instanceof InstallerError) throw error;
       const message = error instanceof RetryableError ? error.message : `${location}: ${describe(error)}`;
       if (attempt >= options.retries)
-        throw new InstallerError('DownloadFailed', `${message} (after ${String(attempt + 1)} tries)`, {
-          cause: error,
-        });
+        throw new InstallerError(
+          'DownloadFailed',
+          `${message} (after ${String(attempt + 1)} ${attempt === 0 ? 'try' : 'tries'})`,
+          {
+            cause: error,
+          },
+        );
       options.log?.(`${message}; trying again in ${String(options.retryDelayMs / 1000)} s`);
       await sleep(options.retryDelayMs);
     }
   }
 }
 
-async function fetchFromRegistry(location: string): Promise<Uint8Array> {
-  const reference = parseReference(location.slice('oci://'.length));
-  const client = new RegistryClient(reference.registry, reference.repository);
-  const manifest = await client.getManifest(reference.digest ?? reference.tag ?? 'latest');
-  const parsed = JSON.parse(Buffer.from(manifest.bytes).toString('utf8')) as {
-    layers?: { digest: string }[];
-  };
-  const layer = parsed.layers?.[0];
-  if (!layer) throw new InstallerError('DownloadInvalid', `${location}: the artifact has no layer`);
-  return client.getBlob(layer.digest);
+async function fetchFromRegistry(location: string, options: FetchOptions): Promise<Uint8Array> {
+  let reference: OciReference;
+  try {
+    reference = parseReference(location.slice('oci://'.length));
+  } catch (error) {
+    throw new InstallerError('DownloadInvalid', `SHIM_LOCATION="${location}": ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const insecure = options.plainHttpRegistries?.includes(reference.registry) ?? false;
+  const client = new RegistryClient(reference.registry, reference.repository, { insecure });
+  options.log?.(
+    `fetching ${location} from ${reference.registry} over ${insecure || isLoopbackRegistry(reference.registry) ? 'http' : 'https'}`,
+  );
+  try {
+    const manifest = await client.getManifest(reference.digest ?? reference.tag ?? 'latest');
+    const parsed = JSON.parse(Buffer.from(manifest.bytes).toString('utf8')) as {
+      layers?: { digest: string }[];
+    };
+    const layer = parsed.layers?.[0];
+    if (!layer) throw new InstallerError('DownloadInvalid', `${location}: the artifact has no layer`);
+    return await client.getBlob(layer.digest);
+  } catch (error) {
+    if (error instanceof InstallerError) throw error;
+    throw new InstallerError('DownloadFailed', `${location}: ${describe(error)}`, { cause: error });
+  }
 }
 
 function describe(error: unknown): string {
   if (error instanceof Error) {
+    // fetch's own message is "fetch failed"; what failed is in its cause.
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ? `${error.message} (${cause.code})` : error.message;
+    const why = cause?.code ?? cause?.message;
+    return why ? `${error.message} (${why})` : error.message;
   }
   return String(error);
 }

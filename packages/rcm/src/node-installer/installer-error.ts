@@ -11,6 +11,7 @@ export class InstallerError extends Error {
 }
 
 export type InstallerErrorCode =
+  | 'OptionsInvalid'
   | 'ConfigInvalid'
   | 'ConfigNotFound'
   | 'NotInstalled'
