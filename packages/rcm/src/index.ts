@@ -40,3 +40,11 @@ export {
   type RestartReport,
 } from './node-installer/restart-containerd.js';
 export { serviceUnitOf } from './node-installer/service-unit.js';
+export { defaultShim, type ReleasedArchive } from './release/default-shim.js';
+export { shimArchive, shimArchiveName, unameArch, type ShimArchive } from './release/shim-archive.js';
+export {
+  pushShimArtifact,
+  SHIM_ARCHIVE_LAYER,
+  SHIM_ARTIFACT_TYPE,
+  type PushedShimArtifact,
+} from './release/shim-artifact.js';
