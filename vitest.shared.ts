@@ -1,11 +1,16 @@
 import { defineProject } from 'vitest/config';
 
 /**
- * Projects whose tests need root: they start containerd, mount filesystems and create network namespaces.
+ * Projects whose tests need root: they start containerd, mount filesystems and create network namespaces
+ * (the runtime-class-manager's: containerd restarted by its node installer).
  * As a normal user, scripts/test.sh runs these through sudo and everything else as the user; run alone
  * without root, each of their files fails with one message saying so.
  */
-export const ROOT_PROJECTS: readonly string[] = ['@spinkube/shim (integration)', '@spinkube/e2e'];
+export const ROOT_PROJECTS: readonly string[] = [
+  '@spinkube/shim (integration)',
+  '@spinkube/runtime-class-manager (integration)',
+  '@spinkube/e2e',
+];
 
 const REQUIRE_ROOT_SETUP = new URL('./tools/vitest-require-root.ts', import.meta.url).pathname;
 

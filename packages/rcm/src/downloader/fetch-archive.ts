@@ -75,7 +75,12 @@ async function fetchFromRegistry(location: string, options: FetchOptions): Promi
     return await client.getBlob(layer.digest);
   } catch (error) {
     if (error instanceof InstallerError) throw error;
-    throw new InstallerError('DownloadFailed', `${location}: ${describe(error)}`, { cause: error });
+    // A registry without TLS answers https with plain http, which TLS calls a wrong version number.
+    const hint =
+      !insecure && !isLoopbackRegistry(reference.registry) && /wrong version number/i.test(describe(error))
+        ? `; if ${reference.registry} serves plain http, list it in SHIM_OCI_PLAIN_HTTP`
+        : '';
+    throw new InstallerError('DownloadFailed', `${location}: ${describe(error)}${hint}`, { cause: error });
   }
 }
 
