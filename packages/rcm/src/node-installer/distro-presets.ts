@@ -10,11 +10,14 @@ import { InstallerError } from './installer-error.js';
 
 export type PresetName = 'microk8s' | 'rke2' | 'k3s' | 'k0s' | 'default';
 
-/** How containerd is restarted on this distribution once the config changed. */
+/** How containerd is restarted on this distribution once the config changed (restart-containerd.ts). */
 export type RestartPlan =
-  /** `systemctl restart <first unit matching>` in the host's mount namespace. */
+  /**
+   * Where systemd is reachable, the unit of the containerd that reads the config, else the first unit matching
+   * `unit`; without systemd, SIGTERM to that containerd, which its supervisor starts again.
+   */
   | { readonly kind: 'systemd'; readonly unit: RegExp }
-  /** No systemd: SIGHUP to the one process named containerd; its supervisor starts it again. */
+  /** Never systemd: SIGTERM to the containerd that reads the config; its supervisor starts it again. */
   | { readonly kind: 'signal-containerd' };
 
 export interface Preset {
