@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,8 +20,12 @@ function tree(files: Record<string, string>): string {
   return root;
 }
 
-/** A node whose containerd (in a fixture /proc) is started again by its supervisor when signalled. */
+/**
+ * A node whose containerd (in a fixture /proc) is started again by its supervisor when signalled, unless
+ * `supervisor.down` (then it only exits).
+ */
 function node() {
+  const supervisor = { down: false };
   const root = tree({ 'etc/containerd/config.toml': 'version = 2\n' });
   const assets = tree({ 'containerd-shim-spin-v2': 'shim' });
   const args = ['containerd', '--config', join(root, 'etc/containerd/config.toml')];
@@ -31,13 +35,20 @@ function node() {
     run: () => Promise.resolve({ code: 1, stdout: '', stderr: 'no systemd' }),
     signal: (signalled) => {
       rmSync(join(proc, String(signalled)), { recursive: true });
+      if (supervisor.down) return;
       pid++;
       mkdirSync(join(proc, String(pid)));
       writeFileSync(join(proc, String(pid), 'comm'), 'containerd\n');
       writeFileSync(join(proc, String(pid), 'cmdline'), args.join('\0'));
     },
   };
-  return { root, assets, restart: { procDir: proc, host, pollMs: 5 } };
+  const start = () => {
+    pid++;
+    mkdirSync(join(proc, String(pid)));
+    writeFileSync(join(proc, String(pid), 'comm'), 'containerd\n');
+    writeFileSync(join(proc, String(pid), 'cmdline'), args.join('\0'));
+  };
+  return { root, assets, supervisor, start, restart: { procDir: proc, host, pollMs: 5, timeoutMs: 500 } };
 }
 
 async function lines(run: (output: { out: (line: string) => void; progress: () => void }) => Promise<void>) {
@@ -78,5 +89,53 @@ describe('what install and uninstall print', () => {
       'runtimes: spin-v2 (removed)',
       'restart: containerd 101 stopped with SIGTERM; its supervisor started containerd 102',
     ]);
+  });
+});
+
+describe('a restart that did not finish', () => {
+  it('is done by the next run, though nothing changes then', async () => {
+    const { root, assets, supervisor, start, restart } = node();
+    const install = {
+      name: 'install' as const,
+      options: { runtime: 'spin-v2', rcmPath: '/opt/rcm', hostRoot: root, assetPath: assets },
+    };
+    supervisor.down = true;
+    await expect(lines((output) => runInstallerCommand(install, output, restart))).rejects.toThrow(
+      /containerd 100 exited after SIGTERM, but no new containerd/,
+    );
+    expect(readFileSync(join(root, 'opt/rcm/restart-pending'), 'utf8')).toBe('/etc/containerd/config.toml\n');
+
+    supervisor.down = false;
+    start();
+    expect((await lines((output) => runInstallerCommand(install, output, restart))).at(-1)).toBe(
+      'restart: containerd 101 stopped with SIGTERM; its supervisor started containerd 102 (due since an earlier run that did not finish it)',
+    );
+    expect(existsSync(join(root, 'opt/rcm/restart-pending'))).toBe(false);
+  });
+
+  it('is done by a retried uninstall, which finds the shim removed already', async () => {
+    const { root, assets, supervisor, start, restart } = node();
+    const options = { runtime: 'spin-v2', rcmPath: '/opt/rcm', hostRoot: root };
+    await lines((output) =>
+      runInstallerCommand({ name: 'install', options: { ...options, assetPath: assets } }, output, restart),
+    );
+    supervisor.down = true;
+    await expect(
+      lines((output) => runInstallerCommand({ name: 'uninstall', options }, output, restart)),
+    ).rejects.toThrow(/no new containerd/);
+
+    supervisor.down = false;
+    start();
+    expect(
+      await lines((output) => runInstallerCommand({ name: 'uninstall', options }, output, restart)),
+    ).toEqual([
+      'preset: default',
+      'runtimes: spin-v2 (removed by an earlier run)',
+      'restart: containerd 102 stopped with SIGTERM; its supervisor started containerd 103 (due since an earlier run that did not finish it)',
+    ]);
+    expect(existsSync(join(root, 'opt/rcm'))).toBe(false);
+    await expect(
+      lines((output) => runInstallerCommand({ name: 'uninstall', options }, output, restart)),
+    ).rejects.toThrow('shim spin-v2 is not installed (/opt/rcm/rcm-lock.json)');
   });
 });

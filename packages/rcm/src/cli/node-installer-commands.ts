@@ -1,7 +1,8 @@
 /**
  * What `rcm-node-installer install|uninstall` do once parsed: the node edit, then the containerd restart
- * when something changed, each step said on its own `key: value` line on stdout (what the Job's log shows);
- * the restart's progress goes to `progress` (stderr).
+ * when something changed (or an earlier run's restart did not finish: `restart-pending.ts`), each step said
+ * on its own `key: value` line on stdout (what the Job's log shows); the restart's progress goes to
+ * `progress` (stderr).
  */
 import { install } from '../node-installer/install.js';
 import {
@@ -9,7 +10,10 @@ import {
   type RestartOptions,
   type RestartReport,
 } from '../node-installer/restart-containerd.js';
-import { uninstall } from '../node-installer/uninstall.js';
+import { RestartMark } from '../node-installer/restart-pending.js';
+import { uninstall, type UninstallResult } from '../node-installer/uninstall.js';
+import { detectPreset } from '../node-installer/distro-presets.js';
+import { InstallerError } from '../node-installer/installer-error.js';
 import type { InstallerCommand } from './node-installer-program.js';
 
 export interface CommandOutput {
@@ -28,15 +32,21 @@ export async function runInstallerCommand(
   restartSettings: RestartSettings = {},
 ): Promise<void> {
   const { options } = command;
-  const restart = async (preset: RestartOptions['preset']) =>
-    describeRestart(
-      await restartContainerd({
-        hostRoot: options.hostRoot,
-        preset,
-        log: output.progress,
-        ...restartSettings,
-      }),
-    );
+  const mark = new RestartMark(options.hostRoot, options.rcmPath);
+  const earlier = mark.pending;
+  /** The restart when this run changed something or an earlier run's restart did not finish. */
+  const restart = async (changed: boolean, preset: RestartOptions['preset'], configPath: string) => {
+    if (!changed && !earlier) return undefined;
+    mark.set(configPath);
+    const report = await restartContainerd({
+      hostRoot: options.hostRoot,
+      preset,
+      log: output.progress,
+      ...restartSettings,
+    });
+    mark.clear();
+    return `${describeRestart(report)}${changed ? '' : ' (due since an earlier run that did not finish it)'}`;
+  };
 
   if (command.name === 'install') {
     const result = install({
@@ -52,23 +62,35 @@ export async function runInstallerCommand(
       output.out(`binary: ${binary.path} (${binary.changed ? 'written' : 'unchanged'})`);
     output.out(`runtimes: ${result.runtimes.join(', ')}`);
     for (const note of result.notes) output.out(`note: ${note}`);
-    output.out(`restart: ${result.restart ? await restart(result.preset) : 'not needed, nothing changed'}`);
+    const restarted = await restart(result.restart, result.preset, result.configPath);
+    output.out(`restart: ${restarted ?? 'not needed, nothing changed'}`);
     return;
   }
 
-  const result = uninstall({
-    hostRoot: options.hostRoot,
-    name: options.runtime,
-    rcmPath: options.rcmPath,
-    ...(options.runtimeConfig ? { configPath: options.runtimeConfig } : {}),
-  });
+  let result: UninstallResult;
+  try {
+    result = uninstall({
+      hostRoot: options.hostRoot,
+      name: options.runtime,
+      rcmPath: options.rcmPath,
+      ...(options.runtimeConfig ? { configPath: options.runtimeConfig } : {}),
+    });
+  } catch (error) {
+    // The retry of an uninstall whose restart did not finish: the files are done, the restart is not.
+    const configPath = mark.configPath;
+    if (!(error instanceof InstallerError && error.code === 'NotInstalled' && configPath)) throw error;
+    const preset = detectPreset(options.hostRoot, configPath);
+    output.out(`preset: ${preset.name}`);
+    output.out(`runtimes: ${options.runtime} (removed by an earlier run)`);
+    output.out(`restart: ${(await restart(false, preset, configPath)) ?? ''}`);
+    return;
+  }
   output.out(`preset: ${result.preset.name}`);
   output.out(`config: ${result.configPath} (${result.restart ? 'changed' : 'unchanged'})`);
   output.out(`binary: ${result.binaryPath} (removed)`);
   output.out(`runtimes: ${options.runtime} (removed)`);
-  output.out(
-    `restart: ${result.restart ? await restart(result.preset) : 'not needed, the config had no runtime'}`,
-  );
+  const restarted = await restart(result.restart, result.preset, result.configPath);
+  output.out(`restart: ${restarted ?? 'not needed, the config had no runtime'}`);
 }
 
 /** One line for what the restart did. */
