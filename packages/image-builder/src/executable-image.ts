@@ -31,6 +31,10 @@ export interface ExecutableImageOptions {
   readonly exposedPorts?: readonly (string | number)[];
   /** Manifest annotations (e.g. `openContainersLabels(...)`). */
   readonly annotations?: Readonly<Record<string, string>>;
+  /** `uid:gid` the image runs as; the non-root 65532 unless given (e.g. `0:0` for a node installer). */
+  readonly user?: string;
+  /** More files in a layer of their own after the executable's (a tool it runs, with its libraries). */
+  readonly extraFiles?: { readonly comment: string; readonly entries: readonly TarEntry[] };
 }
 
 export async function executableImage(options: ExecutableImageOptions): Promise<BuiltImage> {
@@ -43,10 +47,13 @@ export async function executableImage(options: ExecutableImageOptions): Promise<
     [{ type: 'file', path: name, bytes: await readFile(options.executable), mode: 0o755 }],
     { comment: name },
   );
+  const extra = options.extraFiles
+    ? [await imageLayer(options.extraFiles.entries, { comment: options.extraFiles.comment })]
+    : [];
   return buildImage({
-    layers: [base, libraries, app],
+    layers: [base, libraries, app, ...extra],
     config: {
-      user: `${String(NONROOT_UID)}:${String(NONROOT_UID)}`,
+      user: options.user ?? `${String(NONROOT_UID)}:${String(NONROOT_UID)}`,
       entrypoint: [`/${name}`],
       ...(options.cmd ? { cmd: options.cmd } : {}),
       env: { PATH: '/usr/local/bin:/usr/bin:/bin', SSL_CERT_FILE: CA_CERTIFICATES, ...options.env },

@@ -5,6 +5,7 @@ export { directoryEntries, type DirectoryEntriesOptions } from './directory-entr
 export { imageLayer, type ImageLayer, type LayerOptions } from './layer.js';
 export { imageConfig, LINUX_AMD64, type RunConfig } from './image-config.js';
 export { openContainersLabels, type ImageDescription } from './labels.js';
+export { sourceRevision } from './source-revision.js';
 export { buildImage, type BuiltImage, type ImageSpec } from './build-image.js';
 export { ociArchive, tagOf, type ArchivedImage } from './oci-archive.js';
 export { pushImage, type PushedImage } from './push-image.js';

@@ -3,10 +3,14 @@
  * operator:package`) on @spinkube/image-builder's executable base (CA certificates, its shared libraries,
  * non-root user 65532), with `org.opencontainers.image.*` labels and annotations.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { executableImage, openContainersLabels, type BuiltImage } from '@spinkube/image-builder';
+import {
+  executableImage,
+  openContainersLabels,
+  sourceRevision,
+  type BuiltImage,
+} from '@spinkube/image-builder';
 import { operatorVersion } from '../src/cli/version.ts';
 
 export { operatorVersion };
@@ -22,7 +26,7 @@ export async function operatorImage(): Promise<BuiltImage> {
     description: 'SpinApp and SpinAppExecutor controllers and admission webhooks (SpinKube in TypeScript)',
     version: operatorVersion(),
     licenses: 'Apache-2.0',
-    ...revision(),
+    ...sourceRevision(packageRoot),
   });
   return executableImage({
     executable: OPERATOR_EXECUTABLE,
@@ -32,16 +36,4 @@ export async function operatorImage(): Promise<BuiltImage> {
     labels,
     annotations: labels,
   });
-}
-
-function revision(): { revision?: string } {
-  try {
-    const head = execFileSync('git', ['-C', packageRoot, 'rev-parse', 'HEAD'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-    return head ? { revision: head } : {};
-  } catch {
-    return {};
-  }
 }

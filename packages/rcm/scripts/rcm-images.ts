@@ -10,20 +10,18 @@
  *   (libselinux, libpcre2): under 1 MiB, where busybox-static's applet would add 2 MiB;
  * - `shim-downloader`: the downloader, as the non-root user 65532 (it writes only to the Job's emptyDir).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   executableImage,
-  imageLayer,
   openContainersLabels,
   sharedLibraryEntries,
+  sourceRevision,
   type BuiltImage,
   type TarEntry,
 } from '@spinkube/image-builder';
 import { readFile } from 'node:fs/promises';
 import { rcmVersion } from '../src/cli/version.ts';
-import { extendImage } from './extend-image.ts';
 
 export { rcmVersion };
 
@@ -60,16 +58,16 @@ export const RCM_IMAGES: readonly RcmImage[] = [
   {
     name: 'node-installer',
     executable: dist('rcm-node-installer'),
-    build: async () => {
-      const base = await executableImage({
+    build: async () =>
+      executableImage({
         executable: dist('rcm-node-installer'),
+        user: '0:0',
+        extraFiles: {
+          comment: 'nsenter (util-linux) and its libraries',
+          entries: await nsenterEntries(dist('rcm-node-installer')),
+        },
         ...described('node-installer', 'Installs a containerd shim on a node and restarts containerd'),
-      });
-      const layer = await imageLayer(await nsenterEntries(dist('rcm-node-installer')), {
-        comment: 'nsenter (util-linux) and its libraries',
-      });
-      return extendImage(base, layer, { user: '0:0' });
-    },
+      }),
   },
   {
     name: 'shim-downloader',
@@ -110,19 +108,7 @@ function described(
     description: `${description} (SpinKube in TypeScript)`,
     version: rcmVersion(),
     licenses: 'Apache-2.0',
-    ...revision(),
+    ...sourceRevision(packageRoot),
   });
   return { labels, annotations: labels };
-}
-
-function revision(): { revision?: string } {
-  try {
-    const head = execFileSync('git', ['-C', packageRoot, 'rev-parse', 'HEAD'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-    return head ? { revision: head } : {};
-  } catch {
-    return {};
-  }
 }
