@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { containerdFor, containerdProcesses } from './containerd-process.js';
+import { containerdFor, containerdProcesses, seesSameFile } from './containerd-process.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -59,5 +59,31 @@ describe('finding the containerd to restart', () => {
       'cannot tell which containerd reads /etc/containerd/config.toml: 7 (containerd); 8 (containerd --config /srv/x.toml)',
     );
     expect(() => containerdFor(CONFIG, [])).toThrow('no containerd process found to restart');
+  });
+});
+
+describe('telling apart containerds of nodes that each have their own root', () => {
+  it('takes the one that sees the edited file itself (same device and inode through /proc/<pid>/root)', () => {
+    const dir = proc({
+      10: ['containerd', ['containerd', '--config', CONFIG]],
+      20: ['containerd', ['containerd', '--config', CONFIG]],
+    });
+    // Each process's root: its own /etc/containerd/config.toml. The installer edited node B's.
+    const roots = ['a', 'b'].map((name) => {
+      const root = join(dir, `root-${name}`);
+      mkdirSync(join(root, 'etc', 'containerd'), { recursive: true });
+      writeFileSync(join(root, CONFIG), `# node ${name}\n`);
+      return root;
+    });
+    symlinkSync(roots[0] ?? '', join(dir, '10', 'root'));
+    symlinkSync(roots[1] ?? '', join(dir, '20', 'root'));
+    const edited = join(roots[1] ?? '', CONFIG);
+    const ownNode = (process: { pid: number }) => seesSameFile(dir, process.pid, CONFIG, edited);
+
+    const processes = containerdProcesses(dir);
+    expect(() => containerdFor(CONFIG, processes)).toThrow('cannot tell which containerd reads');
+    expect(containerdFor(CONFIG, processes, ownNode).pid).toBe(20);
+    expect(seesSameFile(dir, 10, CONFIG, edited)).toBe(false);
+    expect(seesSameFile(dir, 99, CONFIG, edited)).toBe(false);
   });
 });

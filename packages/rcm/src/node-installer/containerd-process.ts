@@ -3,10 +3,12 @@
  * real node, where a supervisor starts it again), and the one whose systemd unit is restarted where there
  * is systemd: found through `/proc` of the host PID namespace (the Job runs with `hostPID`). The one whose
  * command line names the edited config file wins; without such a one, the single process named
- * `containerd`, as upstream requires. Several candidates and none is clear: refused, naming them, rather
- * than restarting the wrong runtime.
+ * `containerd`, as upstream requires. Several name it (nodes that each have their own root, e.g. test
+ * nodes in mount namespaces, all started with `/etc/containerd/config.toml`): the one that sees the very
+ * file the installer edited (same device and inode through `/proc/<pid>/root`). Still several, or none
+ * clear: refused, naming them, rather than restarting the wrong runtime.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InstallerError } from './installer-error.js';
 
@@ -41,8 +43,10 @@ export function containerdProcesses(procDir = '/proc'): ProcessInfo[] {
 export function findContainerd(
   configPaths: string | readonly string[],
   processes: readonly ProcessInfo[],
+  seesEditedFile?: (process: ProcessInfo) => boolean,
 ): ProcessInfo | undefined {
-  const byConfig = processes.filter((process) => readsConfig(process, configPaths));
+  let byConfig = processes.filter((process) => readsConfig(process, configPaths));
+  if (byConfig.length > 1 && seesEditedFile) byConfig = byConfig.filter(seesEditedFile);
   if (byConfig.length === 1) return byConfig[0];
   if (byConfig.length === 0 && processes.length === 1) return processes[0];
   return undefined;
@@ -52,8 +56,9 @@ export function findContainerd(
 export function containerdFor(
   configPaths: string | readonly string[],
   processes: readonly ProcessInfo[],
+  seesEditedFile?: (process: ProcessInfo) => boolean,
 ): ProcessInfo {
-  const found = findContainerd(configPaths, processes);
+  const found = findContainerd(configPaths, processes, seesEditedFile);
   if (found) return found;
   const paths = typeof configPaths === 'string' ? configPaths : configPaths.join(' or ');
   const listed = processes.map((process) => `${String(process.pid)} (${process.args.join(' ')})`).join('; ');
@@ -77,4 +82,18 @@ function namesConfig(args: readonly string[], configPath: string): boolean {
       arg === `--config=${configPath}` ||
       ((arg === '--config' || arg === '-c') && args[index + 1] === configPath),
   );
+}
+
+/**
+ * Whether process `pid` sees `path` (a path in its own root) as the same file as `editedFile` (device and
+ * inode): the containerd of the node whose files the installer edited.
+ */
+export function seesSameFile(procDir: string, pid: number, path: string, editedFile: string): boolean {
+  try {
+    const theirs = statSync(join(procDir, String(pid), 'root', path));
+    const ours = statSync(editedFile);
+    return theirs.dev === ours.dev && theirs.ino === ours.ino;
+  } catch {
+    return false;
+  }
 }

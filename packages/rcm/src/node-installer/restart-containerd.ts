@@ -24,6 +24,7 @@ import {
   containerdProcesses,
   findContainerd,
   readsConfig,
+  seesSameFile,
   type ProcessInfo,
 } from './containerd-process.js';
 import type { Preset } from './distro-presets.js';
@@ -64,8 +65,9 @@ export async function restartContainerd(options: RestartOptions): Promise<Restar
   const host = options.host ?? realHostCommands;
   const log = options.log ?? (() => undefined);
   const configs = configFiles(options.hostRoot, options.preset);
+  const ownNode = seesEditedFile(procDir, options.hostRoot, options.preset);
   const processes = containerdProcesses(procDir);
-  const found = findContainerd(configs, processes);
+  const found = findContainerd(configs, processes, ownNode);
   const plan = options.preset.restart;
 
   if (plan.kind === 'systemd') {
@@ -73,7 +75,7 @@ export async function restartContainerd(options: RestartOptions): Promise<Restar
     const probe = await systemd.reachable();
     if (probe.code === 0) {
       const unit = found ? serviceUnitOf(readProcFile(procDir, found.pid, 'cgroup')) : undefined;
-      if (unit) return restartUnit(systemd, unit, 'cgroup', found, { procDir, configs, log });
+      if (unit) return restartUnit(systemd, unit, 'cgroup', found, { procDir, configs, ownNode, log });
       if (!found) {
         const units = await systemd.serviceUnits();
         const match = units.find((name) => plan.unit.test(name));
@@ -82,7 +84,7 @@ export async function restartContainerd(options: RestartOptions): Promise<Restar
             'RestartFailed',
             `no containerd process reads ${configs.join(' or ')} and no systemd unit matches ${String(plan.unit)}`,
           );
-        return restartUnit(systemd, match, 'pattern', undefined, { procDir, configs, log });
+        return restartUnit(systemd, match, 'pattern', undefined, { procDir, configs, ownNode, log });
       }
       log(`containerd ${String(found.pid)} runs in no system service; restarting it by signal`);
     } else {
@@ -94,15 +96,36 @@ export async function restartContainerd(options: RestartOptions): Promise<Restar
       }
     }
   }
-  const target = found ?? containerdFor(configs, processes);
+  const target = found ?? containerdFor(configs, processes, ownNode);
   return restartBySignal(target, {
     procDir,
     configs,
+    ownNode,
     host,
     log,
     timeoutMs: options.timeoutMs ?? 60_000,
     pollMs: options.pollMs ?? 200,
   });
+}
+
+/** Whether a containerd sees the files this installer edits under `hostRoot` (its own node's). */
+function seesEditedFile(
+  procDir: string,
+  hostRoot: string,
+  preset: Preset,
+): (process: ProcessInfo) => boolean {
+  const paths = [...new Set([preset.configPath, preset.detectedBy])];
+  return (process) => paths.some((path) => seesSameFile(procDir, process.pid, path, join(hostRoot, path)));
+}
+
+/** Of several candidates, those of the edited node, when that tells them apart. */
+function narrowed(
+  candidates: readonly ProcessInfo[],
+  ownNode: (process: ProcessInfo) => boolean,
+): readonly ProcessInfo[] {
+  if (candidates.length <= 1) return candidates;
+  const own = candidates.filter(ownNode);
+  return own.length > 0 ? own : candidates;
 }
 
 /** Host paths containerd may have been started with; also as seen under `hostRoot` (a node in a directory). */
@@ -117,7 +140,12 @@ async function restartUnit(
   unit: string,
   chosenBy: 'cgroup' | 'pattern',
   found: ProcessInfo | undefined,
-  context: { procDir: string; configs: readonly string[]; log: (line: string) => void },
+  context: {
+    procDir: string;
+    configs: readonly string[];
+    ownNode: (process: ProcessInfo) => boolean;
+    log: (line: string) => void;
+  },
 ): Promise<RestartReport> {
   context.log(
     chosenBy === 'cgroup'
@@ -126,7 +154,7 @@ async function restartUnit(
   );
   await systemd.ensureDbus();
   await systemd.restart(unit);
-  const next = findContainerd(context.configs, containerdProcesses(context.procDir));
+  const next = findContainerd(context.configs, containerdProcesses(context.procDir), context.ownNode);
   return {
     kind: 'systemd',
     unit,
@@ -141,6 +169,7 @@ async function restartBySignal(
   context: {
     procDir: string;
     configs: readonly string[];
+    ownNode: (process: ProcessInfo) => boolean;
     host: HostCommands;
     log: (line: string) => void;
     timeoutMs: number;
@@ -166,8 +195,13 @@ async function restartBySignal(
   for (;;) {
     const others = containerdProcesses(procDir).filter((process) => process.pid !== old.pid);
     const next = byConfig
-      ? onlyOne(others.filter((process) => readsConfig(process, configs)))
-      : findContainerd(configs, others);
+      ? onlyOne(
+          narrowed(
+            others.filter((process) => readsConfig(process, configs)),
+            context.ownNode,
+          ),
+        )
+      : findContainerd(configs, others, context.ownNode);
     if (next) {
       context.log(`containerd ${String(next.pid)} started in place of ${pid}`);
       return { kind: 'signal', oldPid: old.pid, newPid: next.pid };
