@@ -76,9 +76,16 @@ export async function runInstallerCommand(
       ...(options.runtimeConfig ? { configPath: options.runtimeConfig } : {}),
     });
   } catch (error) {
-    // The retry of an uninstall whose restart did not finish: the files are done, the restart is not.
+    if (!(error instanceof InstallerError && error.code === 'NotInstalled')) throw error;
     const configPath = mark.configPath;
-    if (!(error instanceof InstallerError && error.code === 'NotInstalled' && configPath)) throw error;
+    if (!configPath) {
+      // Nothing of it on this node (e.g. its install failed before writing anything): done, as the manager
+      // needs to finish a Shim's deletion; upstream's installer fails here and the deletion never ends.
+      output.out(`runtimes: ${options.runtime} (not installed; nothing to do)`);
+      output.out('restart: not needed, nothing changed');
+      return;
+    }
+    // The retry of an uninstall whose restart did not finish: the files are done, the restart is not.
     const preset = detectPreset(options.hostRoot, configPath);
     output.out(`preset: ${preset.name}`);
     output.out(`runtimes: ${options.runtime} (removed by an earlier run)`);
