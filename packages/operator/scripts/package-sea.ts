@@ -13,9 +13,16 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 import { operatorVersion } from '../src/cli/version.ts';
-import { makeSeaExecutable, mib, packageSteps, runTool, seconds, PackageError } from '@spinkube/sea-packager';
+import {
+  bundleMainScript,
+  makeSeaExecutable,
+  mib,
+  packageSteps,
+  runTool,
+  seconds,
+  PackageError,
+} from '@spinkube/sea-packager';
 
 /** The operator's shebang flags: a small young generation, code for size. */
 const EXEC_ARGV = ['--max-semi-space-size=1', '--optimize-for-size'];
@@ -33,27 +40,8 @@ const work = mkdtempSync(join(tmpdir(), `${PROGRAM}-sea-`));
 try {
   statSync(entry);
   const mainScript = join(work, `${PROGRAM}.cjs`);
-  const bundleBytes = await steps.step(
-    `bundling ${relative(packageRoot, entry)} ${version} (esbuild)`,
-    async () => {
-      const result = await build({
-        entryPoints: [entry],
-        outfile: mainScript,
-        bundle: true,
-        format: 'cjs',
-        platform: 'node',
-        target: 'node24',
-        // The shebang line of main.js; the executable gets its flags from the blob.
-        banner: { js: '' },
-        define: { SPIN_OPERATOR_VERSION: JSON.stringify(version) },
-        logLevel: 'silent',
-      });
-      for (const warning of result.warnings) {
-        const where = warning.location ? `${warning.location.file}:${String(warning.location.line)}: ` : '';
-        process.stderr.write(`package-sea: esbuild warning: ${where}${warning.text}\n`);
-      }
-      return statSync(mainScript).size;
-    },
+  const bundleBytes = await steps.step(`bundling ${relative(packageRoot, entry)} ${version} (esbuild)`, () =>
+    bundleMainScript({ entry, outfile: mainScript, define: { SPIN_OPERATOR_VERSION: version } }),
   );
   const executable = await makeSeaExecutable({
     work,

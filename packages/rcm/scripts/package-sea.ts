@@ -15,8 +15,15 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
-import { makeSeaExecutable, mib, packageSteps, PackageError, runTool, seconds } from '@spinkube/sea-packager';
+import {
+  bundleMainScript,
+  makeSeaExecutable,
+  mib,
+  packageSteps,
+  PackageError,
+  runTool,
+  seconds,
+} from '@spinkube/sea-packager';
 import { rcmVersion } from '../src/cli/version.ts';
 
 interface Executable {
@@ -76,27 +83,15 @@ async function packageExecutable({ program, entry, execArgv = [] }: Executable):
   try {
     statSync(entryPath);
     const mainScript = join(work, `${program}.cjs`);
-    const bundleBytes = await steps.step(`bundling ${entry} ${version} (esbuild)`, async () => {
-      const result = await build({
-        entryPoints: [entryPath],
+    const bundleBytes = await steps.step(`bundling ${entry} ${version} (esbuild)`, () =>
+      bundleMainScript({
+        entry: entryPath,
         outfile: mainScript,
-        bundle: true,
-        format: 'cjs',
-        platform: 'node',
-        target: 'node24',
-        // The entry's shebang line; the executable is started directly.
-        banner: { js: '' },
-        define: { RCM_VERSION: JSON.stringify(version) },
+        define: { RCM_VERSION: version },
         // version.ts reads package.json through import.meta.url only when RCM_VERSION is not defined.
-        logOverride: { 'empty-import-meta': 'silent' },
-        logLevel: 'silent',
-      });
-      for (const warning of result.warnings) {
-        const where = warning.location ? `${warning.location.file}:${String(warning.location.line)}: ` : '';
-        process.stderr.write(`package-sea: esbuild warning: ${where}${warning.text}\n`);
-      }
-      return statSync(mainScript).size;
-    });
+        silence: ['empty-import-meta'],
+      }),
+    );
     const executable = await makeSeaExecutable({
       work,
       mainScript,
