@@ -9,7 +9,7 @@
  */
 import type { KubeConfig, KubernetesObject, V1Job, V1Node, V1RuntimeClass } from '@kubernetes/client-node';
 import { LeaderElectionIds, ShimJobKeys, type Shim } from '@spinkube/api';
-import { EventRecorder, Manager, type Logger } from '@spinkube/controller';
+import { EventRecorder, Manager, type LeaderElectionConfig, type Logger } from '@spinkube/controller';
 import { relevantNodeChange, trimNode } from '../controller/node-facts.js';
 import { ResourceTypes } from '../controller/resource-types.js';
 import { ShimReconciler } from '../controller/shim-reconciler.js';
@@ -21,15 +21,8 @@ export interface RuntimeClassManagerOptions {
   readonly settings: JobSettings;
   readonly metricsBindAddress: string;
   readonly healthProbeBindAddress: string;
-  /** Lease timings; controllers run on every replica when absent (upstream's default). */
-  readonly leaderElection?: {
-    readonly namespace: string;
-    readonly id?: string;
-    readonly identity?: string;
-    readonly leaseDurationMs?: number;
-    readonly renewDeadlineMs?: number;
-    readonly retryPeriodMs?: number;
-  };
+  /** The Lease (id `7584d300.spinkube.dev` unless given); controllers run on every replica when absent. */
+  readonly leaderElection?: Omit<LeaderElectionConfig, 'id'> & { readonly id?: string };
   readonly maxConcurrentReconciles?: number;
   readonly gracefulShutdownTimeoutMs?: number;
 }
