@@ -105,10 +105,11 @@ export class ShimReconciler {
     });
     if (problems.length === 0) await this.execute(shim, plan.writes);
     await this.writeStatus(shim, plan, problems, deleting, now);
-    if (deleting && plan.report.labelled === 0)
+    const finalizers = shim.metadata?.finalizers ?? [];
+    if (deleting && plan.report.labelled === 0 && finalizers.includes(Finalizers.shim))
       await this.setFinalizers(
         shim,
-        (shim.metadata?.finalizers ?? []).filter((f) => f !== Finalizers.shim),
+        finalizers.filter((f) => f !== Finalizers.shim),
       );
     return plan.requeueAfterMs === undefined ? undefined : { requeueAfterMs: plan.requeueAfterMs };
   }
