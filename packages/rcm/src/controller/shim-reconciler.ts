@@ -7,6 +7,7 @@
  * (upstream's deferred ensureFinalizer did).
  */
 import {
+  BatchV1Api,
   CoreV1Api,
   KubernetesObjectApi,
   PatchStrategy,
@@ -26,7 +27,7 @@ import {
   type ShimStatus,
 } from '@spinkube/api';
 import { statusCode, type EventRecorder, type Informer, type ReconcileOutcome } from '@spinkube/controller';
-import { renderNodeJob, type JobSettings } from '../shim/node-job.js';
+import { nodeJobName, renderNodeJob, type JobSettings } from '../shim/node-job.js';
 import { jobFacts, type JobFacts } from './job-facts.js';
 import { JobFailureReasons } from './job-failure-reason.js';
 import { nodeFacts } from './node-facts.js';
@@ -58,6 +59,7 @@ export interface ShimReconcilerOptions {
 
 export class ShimReconciler {
   private readonly objects: KubernetesObjectApi;
+  private readonly batch: BatchV1Api;
   private readonly shims: ResourceClient<Shim>;
   private readonly failures: JobFailureReasons;
   private readonly expectations = new WriteExpectations();
@@ -65,6 +67,7 @@ export class ShimReconciler {
 
   constructor(private readonly options: ShimReconcilerOptions) {
     this.objects = KubernetesObjectApi.makeApiClient(options.kubeConfig);
+    this.batch = options.kubeConfig.makeApiClient(BatchV1Api);
     this.shims = new ResourceClient<Shim>(options.kubeConfig, ShimResource);
     this.failures = new JobFailureReasons(
       options.kubeConfig.makeApiClient(CoreV1Api),
@@ -103,7 +106,8 @@ export class ShimReconciler {
       jobs,
       now: now.getTime(),
     });
-    if (problems.length === 0) await this.execute(shim, plan.writes);
+    if (problems.length === 0 && !(await this.execute(shim, plan.writes)))
+      return { requeueAfterMs: CACHE_WAIT_MS };
     await this.writeStatus(shim, plan, problems, deleting, now);
     const finalizers = shim.metadata?.finalizers ?? [];
     if (deleting && plan.report.labelled === 0 && finalizers.includes(Finalizers.shim))
@@ -149,8 +153,14 @@ export class ShimReconciler {
     }
   }
 
-  private async execute(shim: SpecifiedShim, writes: readonly PlannedWrite[]): Promise<void> {
+  /**
+   * Applies the plan's writes in order. Returns false, having stopped, when a Job to create already exists
+   * and was not deleted by this pass: the plan came from a cache behind the API server (a Job made by an
+   * earlier pass the cache has not shown yet), and applying would overwrite that Job's attempt count.
+   */
+  private async execute(shim: SpecifiedShim, writes: readonly PlannedWrite[]): Promise<boolean> {
     const shimName = shim.metadata?.name ?? '';
+    const deleted = new Set<string>();
     for (const write of writes) {
       switch (write.kind) {
         case 'label':
@@ -158,8 +168,11 @@ export class ShimReconciler {
           break;
         case 'deleteJob':
           await this.deleteJob(shimName, write.job, write.uid);
+          deleted.add(write.uid);
           break;
         case 'createJob': {
+          const existing = await this.liveJobUid(nodeJobName(write.node, shimName, write.operation));
+          if (existing !== undefined && !deleted.has(existing)) return false;
           const node = this.options.caches.nodes.get(write.node);
           const created = await this.apply(
             renderNodeJob({
@@ -184,6 +197,18 @@ export class ShimReconciler {
       }
       if ('event' in write && write.event)
         this.options.events.event(shim, write.event.type, write.event.reason, write.event.message);
+    }
+    return true;
+  }
+
+  /** The uid of the Job of that name as the API server has it now, if there is one. */
+  private async liveJobUid(name: string): Promise<string | undefined> {
+    try {
+      const job = await this.batch.readNamespacedJob({ name, namespace: this.options.settings.namespace });
+      return job.metadata?.uid ?? '';
+    } catch (error) {
+      if (statusCode(error) === 404) return undefined;
+      throw error;
     }
   }
 

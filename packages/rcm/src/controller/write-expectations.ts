@@ -4,7 +4,8 @@
  * before then would plan from a world without its own writes — e.g. a failed Job still cached after its
  * replacement was created, read again as a new failure — so it waits instead (controller-runtime's
  * "expectations"). A write the caches never show (an object changed again at once) is forgotten after
- * a deadline, so nothing waits forever.
+ * a deadline, so nothing waits forever; past it, a Job about to be created is still checked against the
+ * API server itself (ShimReconciler.execute).
  */
 export interface CacheView {
   /** uids of the cached Jobs. */
@@ -21,7 +22,7 @@ interface Pending {
   deadline: number;
 }
 
-export const EXPECTATION_TIMEOUT_MS = 15_000;
+export const EXPECTATION_TIMEOUT_MS = 60_000;
 
 export class WriteExpectations {
   private readonly pending = new Map<string, Pending>();
