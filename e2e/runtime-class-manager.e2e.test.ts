@@ -7,7 +7,7 @@
  * replaces the binary while a Spin pod runs from it; deleting the Shim leaves the node's files as they were.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { V1Pod } from '@kubernetes/client-node';
 import { PlatformNames, ResourceClient, ShimResource, type Shim } from '@spinkube/api';
 import { eventually } from '@spinkube/test-cluster';
@@ -106,6 +106,60 @@ describe('runtime-class-manager on a real node', () => {
     expect(events).toContain('InstallFailed');
     expect(readFileSync(e2e.node.hostPathOf(e2e.node.containerd.config))).toEqual(originalConfig);
     expect(optRcm()).toEqual([]);
+  });
+
+  it('reports a sha256 mismatch, an archive without the shim and an unparsable containerd config the same way, leaving the node untouched', async () => {
+    const degradedSaying = async (text: string) => {
+      let last = '';
+      try {
+        return await eventually(
+          `Degraded saying "${text}"`,
+          async () => {
+            const found = await condition('Degraded');
+            last = `${found?.status ?? '?'} ${found?.message ?? ''}`;
+            return found?.status === 'True' && found.message.includes(text) ? found.message : undefined;
+          },
+          120_000,
+        );
+      } catch (error) {
+        const jobs = await e2e.kubectl(['-n', RCM_NAMESPACE, 'get', 'jobs,pods', '-o', 'wide']);
+        throw new Error(`${(error as Error).message}; Degraded was: ${last}\n${jobs}`, { cause: error });
+      }
+    };
+    const setDownload = async (download: { location: string; sha256: string }) => {
+      const shim = await shims.get(SHIM);
+      if (!shim?.spec) throw new Error('the Shim is gone');
+      await shims.replace({
+        ...shim,
+        spec: { ...shim.spec, fetchStrategy: { platforms: [{ os: 'linux', arch: 'x86_64', ...download }] } },
+      });
+    };
+
+    const good = await archiveAt('/v0/containerd-shim-spin-v2-linux-x86_64.tar.gz', shimBinary);
+    await setDownload({ location: good.location, sha256: 'b'.repeat(64) });
+    expect(await degradedSaying('does not match SHIM_SHA256')).toContain(
+      `node ${e2e.node.name}: downloader:`,
+    );
+
+    const other = await shimArchive(shimBinary, 'other', unameArch());
+    files.serve('/other/containerd-shim-spin-v2-linux-x86_64.tar.gz', other.bytes);
+    await setDownload({
+      location: `${files.url}/other/containerd-shim-spin-v2-linux-x86_64.tar.gz`,
+      sha256: sha256(other.bytes),
+    });
+    expect(await degradedSaying('containerd-shim-other')).toContain('containerd-shim-spin-v2');
+
+    // The node's config broken by hand: the installer refuses before it writes anything.
+    const config = e2e.node.hostPathOf(e2e.node.containerd.config);
+    writeFileSync(config, `${originalConfig.toString()}\n[plugins\nbroken = \n`);
+    try {
+      await setDownload(good);
+      expect(await degradedSaying('provisioner:')).toContain('/etc/containerd/config.toml');
+      expect(optRcm()).toEqual([]);
+    } finally {
+      writeFileSync(config, originalConfig);
+    }
+    expect(await nodeLabel()).toBe('failed');
   });
 
   it('installs the packaged shim through a privileged Job: binary, config, containerd restart, label, RuntimeClass, and a Spin pod serves', async () => {
@@ -207,6 +261,22 @@ describe('runtime-class-manager on a real node', () => {
         () => false,
         () => true,
       ),
+    );
+    await eventually(
+      'no node Job pod left',
+      async () =>
+        (
+          await e2e.kubectl([
+            '-n',
+            RCM_NAMESPACE,
+            'get',
+            'pods',
+            '-l',
+            'batch.kubernetes.io/job-name',
+            '-o',
+            'name',
+          ])
+        ).trim() === '',
     );
     await eventually(
       'no node Job left',

@@ -342,6 +342,14 @@ describe('runtime-class-manager', () => {
       40_000,
     );
     expect(retry.metadata?.annotations?.['runtime.spinkube.dev/attempt']).toBe('2');
+    // The replaced Job took its pod with it (deleted in the background, not orphaned).
+    await eventually("the first Job's pod collected", async () => {
+      const pods = await core.listNamespacedPod({
+        namespace,
+        labelSelector: `batch.kubernetes.io/controller-uid=${first.metadata?.uid ?? ''}`,
+      });
+      return pods.items.length === 0;
+    });
     expect(await labelOf('fail-a', 'spin-t-fail')).toBe('pending');
     expect(await labelOf('fail-b', 'spin-t-fail')).toBeUndefined();
     await nodes.finish('fail-a-spin-t-fail-install');

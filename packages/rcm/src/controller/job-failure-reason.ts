@@ -25,20 +25,21 @@ export class JobFailureReasons {
     if (job.phase !== 'failed') return job;
     let reason = this.reasons.get(job.uid);
     if (reason === undefined) {
-      reason = (await this.fromPods(job.name)) ?? job.failure ?? 'Job failed';
+      reason = (await this.fromPods(job.uid)) ?? job.failure ?? 'Job failed';
       if (this.reasons.size >= REMEMBERED) this.reasons.delete(this.reasons.keys().next().value ?? '');
       this.reasons.set(job.uid, reason);
     }
     return { ...job, failure: reason };
   }
 
-  private async fromPods(jobName: string): Promise<string | undefined> {
+  /** By the Job's uid: pods left by an earlier Job of the same name must not speak for this one. */
+  private async fromPods(jobUid: string): Promise<string | undefined> {
     let pods: V1Pod[];
     try {
       pods = (
         await this.core.listNamespacedPod({
           namespace: this.namespace,
-          labelSelector: `batch.kubernetes.io/job-name=${jobName}`,
+          labelSelector: `batch.kubernetes.io/controller-uid=${jobUid}`,
         })
       ).items;
     } catch {

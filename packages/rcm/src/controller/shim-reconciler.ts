@@ -321,7 +321,8 @@ export class ShimReconciler {
         undefined,
         undefined,
         'Background',
-        { preconditions: { uid } },
+        // The body's policy is the one the API server reads; without it a Job orphans its pods.
+        { propagationPolicy: 'Background', preconditions: { uid } },
       );
     } catch (error) {
       // Gone already, or the name holds a newer Job (uid precondition): either way this one is gone.
