@@ -87,7 +87,17 @@ describe('shimStatus', () => {
     });
     const deleting = status(report({ uninstalling: ['a'], labelled: 1 }), { deleting: true });
     expect(condition(deleting, 'Ready')).toMatchObject({ status: 'False', reason: 'Terminating' });
-    expect(condition(deleting, 'Progressing')).toMatchObject({ status: 'True', reason: 'Uninstalling' });
+    expect(condition(deleting, 'Progressing')).toMatchObject({
+      status: 'True',
+      reason: 'Uninstalling',
+      message: 'uninstalling from a; waiting for 1 node(s) to finish',
+    });
+    const retrying = status(report({ labelled: 1, failed: [{ node: 'b', message: 'provisioner: busy' }] }), {
+      deleting: true,
+    });
+    expect(condition(retrying, 'Progressing')?.message).toBe(
+      'retrying node b: provisioner: busy; waiting for 1 node(s) to finish',
+    );
   });
 
   it('moves lastTransitionTime only when a condition changes status', () => {

@@ -65,7 +65,11 @@ function progressing({ report, deleting, rolling, problems }: StatusInput): Cond
           type,
           status: 'True',
           reason: 'Uninstalling',
-          message: `uninstalling from ${nodeList(report.uninstalling)}; waiting for ${String(report.labelled)} node(s) to finish`,
+          message: [
+            ...(report.uninstalling.length > 0 ? [`uninstalling from ${nodeList(report.uninstalling)}`] : []),
+            ...(report.failed.length > 0 ? [`retrying ${problemList(report.failed)}`] : []),
+            `waiting for ${String(report.labelled)} node(s) to finish`,
+          ].join('; '),
         };
   if (problems.length > 0)
     return {
