@@ -127,11 +127,18 @@ describe('runtime-class-manager on a real node', () => {
       }
     };
     const setDownload = async (download: { location: string; sha256: string }) => {
-      const shim = await shims.get(SHIM);
-      if (!shim?.spec) throw new Error('the Shim is gone');
-      await shims.replace({
-        ...shim,
-        spec: { ...shim.spec, fetchStrategy: { platforms: [{ os: 'linux', arch: 'x86_64', ...download }] } },
+      // Retried: the manager's own writes (finalizer, status) move the resourceVersion.
+      await eventually('the Shim updated', async () => {
+        const shim = await shims.get(SHIM);
+        if (!shim?.spec) throw new Error('the Shim is gone');
+        await shims.replace({
+          ...shim,
+          spec: {
+            ...shim.spec,
+            fetchStrategy: { platforms: [{ os: 'linux', arch: 'x86_64', ...download }] },
+          },
+        });
+        return true;
       });
     };
 
@@ -165,11 +172,15 @@ describe('runtime-class-manager on a real node', () => {
   it('installs the packaged shim through a privileged Job: binary, config, containerd restart, label, RuntimeClass, and a Spin pod serves', async () => {
     const containerdBefore = e2e.node.containerdPid();
     const release = await archiveAt('/v1/containerd-shim-spin-v2-linux-x86_64.tar.gz', shimBinary);
-    const shim = await shims.get(SHIM);
-    if (!shim?.spec) throw new Error('the Shim is gone');
-    await shims.replace({
-      ...shim,
-      spec: { ...shim.spec, fetchStrategy: { platforms: [{ os: 'linux', arch: 'x86_64', ...release }] } },
+    // Retried: the manager's own writes (finalizer, status) move the resourceVersion.
+    await eventually('the Shim updated', async () => {
+      const shim = await shims.get(SHIM);
+      if (!shim?.spec) throw new Error('the Shim is gone');
+      await shims.replace({
+        ...shim,
+        spec: { ...shim.spec, fetchStrategy: { platforms: [{ os: 'linux', arch: 'x86_64', ...release }] } },
+      });
+      return true;
     });
 
     await eventually('spin-v2=provisioned', async () => (await nodeLabel()) === 'provisioned', 180_000);
@@ -212,16 +223,20 @@ describe('runtime-class-manager on a real node', () => {
         insecure: true,
       },
     );
-    const shim = await shims.get(SHIM);
-    if (!shim?.spec) throw new Error('the Shim is gone');
-    await shims.replace({
-      ...shim,
-      spec: {
-        ...shim.spec,
-        fetchStrategy: {
-          platforms: [{ os: 'linux', arch: 'x86_64', location: pushed.reference, sha256: pushed.sha256 }],
+    // Retried: the manager's own writes (finalizer, status) move the resourceVersion.
+    await eventually('the Shim updated', async () => {
+      const shim = await shims.get(SHIM);
+      if (!shim?.spec) throw new Error('the Shim is gone');
+      await shims.replace({
+        ...shim,
+        spec: {
+          ...shim.spec,
+          fetchStrategy: {
+            platforms: [{ os: 'linux', arch: 'x86_64', location: pushed.reference, sha256: pushed.sha256 }],
+          },
         },
-      },
+      });
+      return true;
     });
     await eventually(
       'the second build installed',

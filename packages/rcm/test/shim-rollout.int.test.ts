@@ -228,17 +228,21 @@ describe('runtime-class-manager', () => {
       'shim-revision.runtime.spinkube.dev/spin-t-shape'
     ];
     expect(before).toMatch(/^[0-9a-f]{16}$/);
-    const shim = await shims.get('spin-t-shape');
-    if (!shim?.spec) throw new Error('the Shim is gone');
     const recorder = recordLabels('rcm-test=shape', 'spin-t-shape');
-    await shims.replace({
-      ...shim,
-      spec: {
-        ...shim.spec,
-        fetchStrategy: {
-          platforms: [{ os: 'linux', arch: 'amd64', location: LOCATION, sha256: 'b'.repeat(64) }],
+    // Retried: the manager's own writes (finalizer, status) move the resourceVersion.
+    await eventually('the Shim updated', async () => {
+      const shim = await shims.get('spin-t-shape');
+      if (!shim?.spec) throw new Error('the Shim is gone');
+      await shims.replace({
+        ...shim,
+        spec: {
+          ...shim.spec,
+          fetchStrategy: {
+            platforms: [{ os: 'linux', arch: 'amd64', location: LOCATION, sha256: 'b'.repeat(64) }],
+          },
         },
-      },
+      });
+      return true;
     });
     await eventually('both nodes at the new revision', async () => {
       const revisions = await Promise.all(
@@ -264,11 +268,15 @@ describe('runtime-class-manager', () => {
       value: 'b'.repeat(64),
     });
 
-    const current = await shims.get('spin-t-shape');
-    if (!current?.spec) throw new Error('the Shim is gone');
-    await shims.replace({
-      ...current,
-      spec: { ...current.spec, runtimeClass: { name: 'rc-spin-t-shape-renamed', handler: 'spin-t-shape' } },
+    // Retried: the manager's own writes (finalizer, status) move the resourceVersion.
+    await eventually('the Shim updated', async () => {
+      const current = await shims.get('spin-t-shape');
+      if (!current?.spec) throw new Error('the Shim is gone');
+      await shims.replace({
+        ...current,
+        spec: { ...current.spec, runtimeClass: { name: 'rc-spin-t-shape-renamed', handler: 'spin-t-shape' } },
+      });
+      return true;
     });
     await eventually('the renamed RuntimeClass', () =>
       runtimeClasses.readRuntimeClass({ name: 'rc-spin-t-shape-renamed' }).catch(() => undefined),
